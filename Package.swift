@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// curvecast: Bayesian learning-curve forecasting. No Swift package dependencies; the only
+// external code is the system OpenBLAS + LAPACKE (apt: libopenblas-dev, liblapacke-dev).
+import PackageDescription
+
+let package = Package(
+    name: "curvecast",
+    products: [
+        .executable(name: "curvecast", targets: ["curvecast"]),
+        .executable(name: "curvecast-bench", targets: ["curvecast-bench"]),
+        .library(name: "CurvecastCore", targets: ["LinearAlgebra", "Autodiff", "Sampling"]),
+    ],
+    targets: [
+        // System library: cblas.h + lapacke.h, found through pkg-config `openblas`.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // Implementation detail of LinearAlgebra: elementwise transcendental kernels in C, with
+        // AVX2/FMA clones chosen at load time (no compiler flags needed, see CKernels.c).
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
+        .target(name: "Autodiff", dependencies: ["LinearAlgebra"]),
+        .target(name: "Sampling", dependencies: ["LinearAlgebra"]),
+        .target(name: "CurveModels", dependencies: ["Autodiff", "LinearAlgebra"]),
+        .target(name: "Forecasting", dependencies: ["CurveModels", "Sampling"]),
+        .target(name: "EarlyStopping", dependencies: ["Forecasting"]),
+        .target(name: "RunLogs"),
+        .target(name: "Reporting", dependencies: ["Forecasting"]),
+        .target(name: "Elicitation", dependencies: ["CurveModels"]),
+        .target(name: "Daemon", dependencies: ["RunLogs", "Forecasting", "EarlyStopping"]),
+        .executableTarget(name: "curvecast", dependencies: ["CurveModels", "Forecasting", "Sampling"]),
+        .executableTarget(
+            name: "curvecast-bench",
+            dependencies: ["LinearAlgebra", "Autodiff", "Sampling"]
+        ),
+        // Test support: finite-difference gradient checker, fixtures, paths to ../shared/data.
+        .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
+        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "TestSupport"]),
+        .testTarget(name: "CurveModelsTests", dependencies: ["CurveModels", "TestSupport"]),
+        .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

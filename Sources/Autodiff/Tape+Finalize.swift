@@ -1,0 +1,63 @@
+extension Tape {
+    /// Builds the replay lists and the backward bookkeeping from the recorded nodes.
+    ///
+    /// - `reachesOutput`: the nodes the output depends on (a reverse sweep from the output).
+    /// - first contribution: walking nodes in reverse order (the backward order), the first
+    ///   consumer that touches an input's adjoint assigns it; later consumers accumulate. Every
+    ///   adjoint that the backward sweep reads has therefore been written in the same sweep.
+    init(recorded: [Node], values: [Double], customOperations: [any CustomVectorOperation],
+         parameterNodes: [Int], parameterCount: Int, parameterNames: [String], output: Int) {
+        var nodes = recorded
+        nodes[output].reachesOutput = true
+        for i in stride(from: output, through: 0, by: -1) where nodes[i].reachesOutput && !nodes[i].isConstant {
+            for input in Tape.inputs(of: nodes[i]) where !nodes[input].isConstant {
+                nodes[input].reachesOutput = true
+            }
+        }
+        var touched = Array(repeating: false, count: nodes.count)
+        touched[output] = true
+        var backward: [Int] = []
+        for i in stride(from: output, through: 0, by: -1) where nodes[i].reachesOutput && !nodes[i].isConstant {
+            if case .custom = nodes[i].operation {
+                for (j, input) in nodes[i].customInputs.enumerated() where nodes[input].reachesOutput {
+                    nodes[i].customAssign[j] = !touched[input]
+                    touched[input] = true
+                }
+            } else {
+                let (a, b) = nodes[i].inputs
+                if a >= 0 && nodes[a].reachesOutput {
+                    nodes[i].assignFirst = !touched[a]
+                    touched[a] = true
+                }
+                if b >= 0 && nodes[b].reachesOutput {
+                    nodes[i].assignSecond = !touched[b]
+                    touched[b] = true
+                }
+            }
+            if case .parameter = nodes[i].operation { continue }
+            backward.append(i)
+        }
+        self.nodes = nodes
+        self.values = values
+        self.adjoints = Array(repeating: 0, count: values.count)
+        self.customOperations = customOperations
+        self.parameterNodes = parameterNodes
+        self.parameterCount = parameterCount
+        self.parameterNames = parameterNames
+        self.output = NodeID(index: output)
+        self.forwardOrder = nodes.indices.filter { !nodes[$0].isConstant && !Tape.isLeaf(nodes[$0]) }
+        self.backwardOrder = backward
+    }
+
+    static func inputs(of node: Node) -> [Int] {
+        if case .custom = node.operation { return node.customInputs }
+        return [node.inputs.0, node.inputs.1].filter { $0 >= 0 }
+    }
+
+    static func isLeaf(_ node: Node) -> Bool {
+        switch node.operation {
+        case .parameter, .constant: return true
+        default: return false
+        }
+    }
+}

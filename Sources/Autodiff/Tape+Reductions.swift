@@ -28,7 +28,7 @@ enum ReductionRules {
         let sa = AdjointSink(nodes, ia, g, assign: node.assignFirst)
         switch node.operation {
         case .sum:
-            if sa.active { sa.put(sa.count) { _ in dy } }
+            if sa.active { sa.put(sa.count) { _ in dy } } // broadcast of the scalar adjoint
         case .dot:
             let ib = node.inputs.1
             let sb = AdjointSink(nodes, ib, g, assign: node.assignSecond && ia != ib)

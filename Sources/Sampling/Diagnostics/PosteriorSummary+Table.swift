@@ -11,10 +11,11 @@ extension PosteriorSummary {
     public var table: String {
         let rows: [[String]] = parameters.map { p in
             [
-                format(p.mean, significant: 4), format(p.mcseMean, significant: 2),
-                format(p.standardDeviation, significant: 4), format(p.q5, significant: 4),
-                format(p.q50, significant: 4), format(p.q95, significant: 4),
-                format(p.essBulk, digits: 0), format(p.essTail, digits: 0), format(p.rhat, digits: 3),
+                SummaryFormat.significant(p.mean, 4), SummaryFormat.significant(p.mcseMean, 2),
+                SummaryFormat.significant(p.standardDeviation, 4), SummaryFormat.significant(p.q5, 4),
+                SummaryFormat.significant(p.q50, 4), SummaryFormat.significant(p.q95, 4),
+                SummaryFormat.fixed(p.essBulk, digits: 0), SummaryFormat.fixed(p.essTail, digits: 0),
+                SummaryFormat.fixed(p.rhat, digits: 3),
             ]
         }
         let nameWidth = max(4, parameters.map(\.name.count).max() ?? 0)
@@ -39,9 +40,9 @@ extension PosteriorSummary {
         lines.append(table)
         if let s = sampler {
             lines.append("")
-            lines.append("Step size: " + s.stepSizes.map { format($0, significant: 3) }.joined(separator: ", "))
+            lines.append("Step size: " + s.stepSizes.map { SummaryFormat.significant($0, 3) }.joined(separator: ", "))
             lines.append("Leapfrog steps: " + s.leapfrogSteps.map(String.init).joined(separator: ", "))
-            lines.append("E-BFMI: " + s.energyBFMI.map { format($0, digits: 3) }.joined(separator: ", "))
+            lines.append("E-BFMI: " + s.energyBFMI.map { SummaryFormat.fixed($0, digits: 3) }.joined(separator: ", "))
             lines.append("Divergences: \(s.totalDivergences) of \(s.totalTransitions); "
                 + "maximum tree depth (\(s.maximumTreeDepth)) reached: \(s.totalTreeDepthHits)")
         }
@@ -49,7 +50,7 @@ extension PosteriorSummary {
         lines.append("")
         if found.isEmpty {
             lines.append("No problems detected (R-hat <= \(ConvergenceThresholds.maximumRHat), "
-                + "ESS >= \(format(minimumESS, digits: 0)), no divergences).")
+                + "ESS >= \(SummaryFormat.fixed(minimumESS, digits: 0)), no divergences).")
         } else {
             lines.append("Warnings:")
             lines += found.map { "  - " + $0.message }
@@ -58,14 +59,17 @@ extension PosteriorSummary {
     }
 }
 
-/// `value` with a fixed number of decimals; "nan"/"inf" spelled out.
-func format(_ value: Double, digits: Int) -> String {
-    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-    return String(format: "%.\(digits)f", value)
-}
+/// Number formatting for the summary table and warnings.
+enum SummaryFormat {
+    /// `value` with a fixed number of decimals; "nan"/"inf" spelled out.
+    static func fixed(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        return String(format: "%.\(digits)f", value)
+    }
 
-/// `value` to a number of significant digits (printf's %g).
-func format(_ value: Double, significant: Int) -> String {
-    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-    return String(format: "%.\(significant)g", value)
+    /// `value` to a number of significant digits (printf's %g).
+    static func significant(_ value: Double, _ digits: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        return String(format: "%.\(digits)g", value)
+    }
 }

@@ -46,6 +46,12 @@ struct DiagnosticsSummaryTests {
         #expect(summary.description.contains(summary.table))
     }
 
+    @Test("R-hat just above the threshold is printed so that it reads as above it")
+    func rhatWording() {
+        #expect(DiagnosticWarning.highRHat(parameter: "alpha", value: 1.0504).message.hasPrefix("R-hat 1.050 > 1.01 for alpha"))
+        #expect(DiagnosticWarning.highRHat(parameter: "alpha", value: 1.0104).message.hasPrefix("R-hat 1.0104 > 1.01 for alpha"))
+    }
+
     @Test("low ESS is reported against 100 per chain")
     func lowESS() {
         var random = DiagnosticsTestRandom(seed: 12)

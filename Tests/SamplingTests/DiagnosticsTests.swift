@@ -118,6 +118,17 @@ struct DiagnosticsTests {
         #expect(ess > 4000 && ess <= 4000 * log10(4000.0) + 1e-9)
     }
 
+    /// With 4 draws per split chain Geyer's loop never runs, and the antithetic correction adds
+    /// rho_even = rho_0 = 1, so tau = -1 + 2 rho_0 + 1 = 2 whatever the draws: Stan and posterior
+    /// both give ESS = S / 2 here. This pins the correction term, which the bern files never reach.
+    @Test("4 draws per split chain: ESS = S/2, as in Stan and posterior")
+    func shortestChains() {
+        var random = DiagnosticsTestRandom(seed: 21)
+        let draws = random.normalChains(chains: 3, draws: 9)  // 6 split chains of 4, S = 24
+        #expect(abs(MCMCDiagnostics.essBasic(draws) - 12) < 1e-12)
+        #expect(abs(MCMCDiagnostics.essBulk(draws) - 12) < 1e-12)
+    }
+
     // MARK: R-hat
 
     @Test("chains with shifted means: bulk R-hat > 1.1")

@@ -74,9 +74,9 @@ struct DiagnosticsTests {
 
     // MARK: ESS on processes with known answers
 
-    /// For iid draws tau = 1, so ESS = S. The estimator's relative standard deviation is about
-    /// sqrt(2 (2M + 1) / S) for a truncation lag M (Priestley 1981); with M of a few lags and
-    /// S = 20,000 that is ~2-3%, so 10% is more than 3 sigma.
+    /// For iid draws tau = 1, so ESS = S. Over 30 seeds at S = 20,000 the relative sd of ESS/S was
+    /// 2.2% (bulk) and 1.9% (tail), of the MCSEs 1.5% (mean) and 1.7% (sd); 10% is > 4 sigma, while
+    /// a wrong normalisation (n vs n - 1, a missing factor 2 in tau) is off by far more.
     @Test("iid normal draws: ESS close to the number of draws, R-hat close to 1")
     func iidNormal() {
         var random = DiagnosticsTestRandom(seed: 42)
@@ -85,27 +85,25 @@ struct DiagnosticsTests {
         for ess in [MCMCDiagnostics.essBulk(draws), MCMCDiagnostics.essTail(draws), MCMCDiagnostics.essBasic(draws)] {
             #expect(abs(ess / s - 1) < 0.1, "ESS \(ess) for S = \(s)")
         }
-        // The tail ESS is noisier (indicators of 5% events); it still must not exceed S log10 S.
         #expect(MCMCDiagnostics.rhat(draws) < 1.01)
         #expect(MCMCDiagnostics.rhatBulk(draws) >= 0.99)
         // MCSE of the mean of iid N(0,1): 1/sqrt(S); of the sd: sigma / sqrt(2 S) for a normal.
         #expect(abs(MCMCDiagnostics.mcseMean(draws) * s.squareRoot() - 1) < 0.1)
-        #expect(abs(MCMCDiagnostics.mcseSD(draws) * (2 * s).squareRoot() - 1) < 0.15)
+        #expect(abs(MCMCDiagnostics.mcseSD(draws) * (2 * s).squareRoot() - 1) < 0.1)
     }
 
     /// A stationary AR(1) has rho_t = phi^t, so tau = 1 + 2 sum phi^t = (1 + phi)/(1 - phi) and
-    /// ESS/S = (1 - phi)/(1 + phi) (1/3 at phi = 0.5, 1/19 at phi = 0.9). With S = 40,000 the
-    /// relative sd of the estimate is sqrt(2 (2M + 1) / S) with M ~ 10 (phi = 0.5) to 60
-    /// (phi = 0.9) lags: 3% to 8%; the tolerance is 15% (about 2 sigma at phi = 0.9, more at 0.5),
-    /// while a wrong autocovariance normalisation or truncation is off by a factor.
-    @Test("AR(1): ESS / S close to (1 - phi)/(1 + phi)", arguments: [0.5, 0.9])
-    func ar1(phi: Double) {
+    /// ESS/S = (1 - phi)/(1 + phi) (1/3 at phi = 0.5, 1/19 at phi = 0.9). Over 30 seeds at
+    /// S = 40,000 the relative sd of ESS/S was 2.2% at phi = 0.5 and 5.6% at phi = 0.9 (more lags
+    /// before truncation, each noisier); the tolerances 10% and 20% are > 3.5 sigma.
+    @Test("AR(1): ESS / S close to (1 - phi)/(1 + phi)", arguments: [(0.5, 0.1), (0.9, 0.2)])
+    func ar1(phi: Double, tolerance: Double) {
         var random = DiagnosticsTestRandom(seed: 2024)
         let draws = random.ar1Chains(chains: 4, draws: 10_000, phi: phi)
         let expected = (1 - phi) / (1 + phi)
         for ess in [MCMCDiagnostics.essBasic(draws), MCMCDiagnostics.essBulk(draws)] {
             let ratio = ess / 40_000
-            #expect(abs(ratio / expected - 1) < 0.15, "ESS/S = \(ratio), expected \(expected)")
+            #expect(abs(ratio / expected - 1) < tolerance, "ESS/S = \(ratio), expected \(expected)")
         }
     }
 
@@ -248,7 +246,8 @@ struct DiagnosticsTests {
     /// For iid energies E[(E_n - E_{n-1})^2] = 2 Var(E), so E-BFMI ~ 2; for AR(1) energies it is
     /// 2 (1 - phi): 0.2 at phi = 0.9, below the 0.3 warning level. The denominator, a variance of
     /// an AR(1) with phi = 0.9, has an effective size of only N (1 - phi^2)/(1 + phi^2) ~ N/10,
-    /// so its relative sd is sqrt(2 / (N/10)), 2.2% at N = 40,000; tolerance 10%.
+    /// so its relative sd is about sqrt(2 / (N/10)) = 2.2% at N = 40,000 (2.1% over 30 seeds);
+    /// tolerance 10%.
     @Test("E-BFMI of iid and strongly autocorrelated energies")
     func energyBFMI() {
         var random = DiagnosticsTestRandom(seed: 11)

@@ -34,10 +34,10 @@ let package = Package(
         .executableTarget(name: "curvecast", dependencies: ["CurveModels", "Forecasting", "Sampling"]),
         .executableTarget(
             name: "curvecast-bench",
-            dependencies: ["LinearAlgebra", "Autodiff", "Sampling"]
+            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "TestSupport"]
         ),
         // Test support: finite-difference gradient checker, fixtures, paths to ../shared/data.
-        .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra"]),
+        .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra", "Sampling"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "TestSupport"]),

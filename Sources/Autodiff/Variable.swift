@@ -3,7 +3,8 @@
 /// `Variable`s of different recorders must not be mixed (checked).
 public struct Variable {
     public let id: Int
-    let recorder: TapeRecorder
+    /// The recorder this value belongs to.
+    public let recorder: TapeRecorder
 
     init(_ id: Int, _ recorder: TapeRecorder) {
         self.id = id

@@ -1,0 +1,50 @@
+import Autodiff
+import Foundation
+
+/// The benchmark's curve model: y_i ~ N(E + A t_i^-alpha, sigma), i = 1..2000, with
+/// E ~ HalfNormal(5), A ~ HalfNormal(10), alpha ~ HalfNormal(2), sigma ~ HalfNormal(1),
+/// sampled on (log E, log A, log alpha, log sigma) with the log-Jacobians added (as Stan and
+/// NumPyro do for positive parameters). Synthetic data from a fixed seed:
+/// t_i = i, y_i = 2 + 5 t_i^-0.5 + 0.05 z_i, z_i standard normal.
+enum PowerLawBenchmarkModel {
+    struct Priors {
+        var e = 5.0, a = 10.0, alpha = 2.0, sigma = 1.0
+    }
+
+    static let names = ["E", "A", "alpha", "sigma"]
+
+    static func data(count: Int = 2_000, seed: UInt64 = 20_261_123) -> (t: [Double], y: [Double]) {
+        var state = seed
+        func uniform() -> Double {
+            // splitmix64 -> 53-bit uniform in (0, 1)
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
+        }
+        let t = (1...count).map(Double.init)
+        let y = t.map { ti -> Double in
+            let z = (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform()) // Box-Muller
+            return 2 + 5 * pow(ti, -0.5) + 0.05 * z
+        }
+        return (t, y)
+    }
+
+    /// The log posterior on the unconstrained space, as a tape.
+    static func tape(t: [Double], y: [Double], priors: Priors = Priors()) -> Tape {
+        let r = TapeRecorder()
+        let logE = r.parameter("log_E"), logA = r.parameter("log_A")
+        let logAlpha = r.parameter("log_alpha"), logSigma = r.parameter("log_sigma")
+        let e = r.exp(logE), a = r.exp(logA), alpha = r.exp(logAlpha), sigma = r.exp(logSigma)
+        let mean = e + a * r.vector(t) ** (-alpha)
+        let z = (r.vector(y) - mean) / sigma
+        let n = Double(y.count)
+        // log N(y | mean, sigma) summed: -sum z^2 / 2 - n log sigma (constants dropped).
+        let likelihood = -0.5 * r.sum(z ** 2) - n * logSigma
+        // HalfNormal(x | s) = -x^2 / (2 s^2) + const, plus log-Jacobian log x = u.
+        let prior = -0.5 * ((e / priors.e) ** 2 + (a / priors.a) ** 2 + (alpha / priors.alpha) ** 2 + (sigma / priors.sigma) ** 2)
+        return r.finish(output: likelihood + prior + logE + logA + logAlpha + logSigma)
+    }
+}

@@ -243,18 +243,26 @@ struct Parser {
             var arguments: [ExpressionSyntax] = []
             if !isSymbol(")") {
                 arguments.append(try parseExpression())
+                var end = current
                 skipNewlines()
                 while isSymbol(",") {
                     _ = advance()
                     skipNewlines()
                     arguments.append(try parseExpression())
+                    end = current
                     skipNewlines()
+                }
+                // Point at where the expression stopped, not past the blank lines after it.
+                if !isSymbol(")") {
+                    throw error(
+                        "expected ')' to close '(' opened at \(open.location) (or ',' before another"
+                            + " argument), found \(end.spelled)", at: end.location)
                 }
             }
             guard isSymbol(")") else {
                 throw error(
-                    "expected ')' to close '(' opened at \(open.location) (or ',' before another"
-                        + " argument), found \(current.spelled)", at: current.location)
+                    "expected ')' to close '(' opened at \(open.location), found \(current.spelled)",
+                    at: current.location)
             }
             _ = advance()
             return ExpressionSyntax(kind: .call(name, arguments), location: token.location)
@@ -262,11 +270,12 @@ struct Parser {
             _ = advance()
             skipNewlines()
             let inner = try parseExpression()
+            let end = current
             skipNewlines()
             guard isSymbol(")") else {
                 throw error(
-                    "expected ')' to close '(' opened at \(token.location), found \(current.spelled)",
-                    at: current.location)
+                    "expected ')' to close '(' opened at \(token.location), found \(end.spelled)",
+                    at: end.location)
             }
             _ = advance()
             return inner

@@ -219,12 +219,13 @@ struct Resolver {
     private func unknownNameMessage(_ name: String) -> String {
         let candidates = parameterLocations.keys.sorted() + letLocations.keys.sorted() + Covariate.allCases.map(\.rawValue)
         var message = "unknown name '\(name)'"
-        if let close = candidates.min(by: { editDistance($0, name) < editDistance($1, name) }),
-            editDistance(close, name) <= max(1, name.count / 3)
+        // Suggest only for names long enough that a near miss is likely a typo.
+        if name.count >= 3, let close = candidates.min(by: { editDistance($0, name) < editDistance($1, name) }),
+            editDistance(close, name) <= max(2, name.count / 3)
         {
             message += "; did you mean '\(close)'?"
         }
-        message += " Declare it with 'param' or 'let'; covariates are t, lr, lr_area"
+        message += ". Declare it with 'param' or 'let'; covariates are t, lr, lr_area"
         return message
     }
 }

@@ -136,6 +136,8 @@ public enum PriorDistribution: Sendable, Hashable {
     /// exponential; bisection on the CDF for beta, gamma and Student t.
     public func quantile(_ p: Double) -> Double {
         guard p >= 0, p <= 1 else { return .nan }
+        if p == 0 { return support.lower }
+        if p == 1 { return support.upper }
         switch self {
         case .normal(let mu, let sigma):
             return mu + sigma * SpecialFunctions.normalQuantile(p)

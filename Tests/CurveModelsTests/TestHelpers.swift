@@ -41,7 +41,13 @@ struct WarmupStableDecaySchedule: CovariateProvider {
     static let stepsPerUnit = 100.0
     static let warmupSteps = 5
 
+    init() {}
+
     func lr(step i: Int) -> Double {
+        i >= 0 && i < Self.lrProfile.count ? Self.lrProfile[i] : Self.rate(step: i)
+    }
+
+    static func rate(step i: Int) -> Double {
         if i <= 0 { return 0 }
         if i <= Self.warmupSteps { return Double(i) / Double(Self.warmupSteps) }
         if i <= 60 { return 1 }
@@ -53,8 +59,21 @@ struct WarmupStableDecaySchedule: CovariateProvider {
 
     func learningRate(at t: Double) -> Double { lr(step: steps(t)) }
 
+    /// Prefix sums of lr over the first 10,000 steps (t = 100), so lr_area is a lookup.
+    private let prefixArea: [Double] = {
+        var sums = [0.0]
+        var lr = WarmupStableDecaySchedule.lrProfile
+        lr.removeFirst()
+        for value in lr { sums.append(sums.last! + value) }
+        return sums
+    }()
+
+    static let lrProfile: [Double] = (0...10_000).map { WarmupStableDecaySchedule.rate(step: $0) }
+
     func learningRateArea(at t: Double) -> Double {
-        (1...steps(t)).reduce(0) { $0 + lr(step: $1) } / Self.stepsPerUnit
+        let n = steps(t)
+        if n < prefixArea.count { return prefixArea[n] / Self.stepsPerUnit }
+        return (1...n).reduce(0) { $0 + lr(step: $1) } / Self.stepsPerUnit
     }
 
     func annealArea(lambda: Double, at t: Double) -> Double {

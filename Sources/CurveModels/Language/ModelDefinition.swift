@@ -35,7 +35,7 @@ public struct ModelDefinition: Sendable, Hashable {
     /// A `let` quantity: a named sub-expression of parameters, covariates and earlier quantities.
     public struct Derived: Sendable, Hashable {
         public var name: String
-        public var expression: Expression
+        public var expression: ModelExpression
     }
 
     public var name: String
@@ -43,7 +43,7 @@ public struct ModelDefinition: Sendable, Hashable {
     public var parameters: [Parameter]
     /// `let` quantities in dependency order: each refers only to quantities before it.
     public var derived: [Derived]
-    public var mean: Expression
+    public var mean: ModelExpression
     /// Covariates the mean needs, through `let`s included.
     public var covariates: Set<Covariate>
     /// Whether the mean calls `anneal_area` or `lr_decay_sum` (then it needs a schedule).
@@ -56,7 +56,7 @@ public struct ModelDefinition: Sendable, Hashable {
     public func parameter(named name: String) -> Parameter? { parameters.first { $0.name == name } }
 
     /// The mean with every `let` substituted: one tree of parameters, covariates and constants.
-    public var inlinedMean: Expression {
+    public var inlinedMean: ModelExpression {
         mean.inliningDerived(Dictionary(uniqueKeysWithValues: derived.map { ($0.name, $0.expression) }))
     }
 

@@ -6,7 +6,7 @@ struct Resolver {
     private var parameterLocations: [String: SourceLocation] = [:]
     private var letLocations: [String: SourceLocation] = [:]
     /// Schedule functional arguments, checked for covariates once all `let`s are known.
-    private var functionalArguments: [(ExpressionSyntax, Expression)] = []
+    private var functionalArguments: [(ExpressionSyntax, ModelExpression)] = []
 
     init(parser: Parser, file: String) {
         self.parser = parser
@@ -64,7 +64,7 @@ struct Resolver {
             letLocations[l.name] = l.location
         }
 
-        var letExpressions: [String: Expression] = [:]
+        var letExpressions: [String: ModelExpression] = [:]
         for l in syntax.lets { letExpressions[l.name] = try resolve(l.expression) }
 
         guard let meanSyntax = syntax.means.first else {
@@ -94,7 +94,7 @@ struct Resolver {
             letParameters[letName] = params
             letCovariates[letName] = covariates
         }
-        func reach(_ e: Expression) -> (Set<String>, Set<Covariate>) {
+        func reach(_ e: ModelExpression) -> (Set<String>, Set<Covariate>) {
             var params = e.parameterNames
             var covariates = e.covariates
             for dependency in e.derivedNames {
@@ -138,7 +138,7 @@ struct Resolver {
     }
 
     /// Topological order of the `let`s (declaration order where free); reports a cycle with its path.
-    private func dependencyOrder(_ lets: [LetSyntax], _ expressions: [String: Expression])
+    private func dependencyOrder(_ lets: [LetSyntax], _ expressions: [String: ModelExpression])
         throws(ModelDefinition.ParseError) -> [String]
     {
         enum Mark { case visiting, done }
@@ -172,7 +172,7 @@ struct Resolver {
         return order
     }
 
-    private mutating func resolve(_ syntax: ExpressionSyntax) throws(ModelDefinition.ParseError) -> Expression {
+    private mutating func resolve(_ syntax: ExpressionSyntax) throws(ModelDefinition.ParseError) -> ModelExpression {
         switch syntax.kind {
         case .number(let value):
             return .constant(value)
@@ -205,7 +205,7 @@ struct Resolver {
                     "'\(name)' takes \(expected) argument\(expected == 1 ? "" : "s"), got \(arguments.count)",
                     at: syntax.location)
             }
-            var resolved: [Expression] = []
+            var resolved: [ModelExpression] = []
             for argument in arguments { resolved.append(try resolve(argument)) }
             if let function = MathFunction(rawValue: name) { return .function(function, resolved[0]) }
             for (argumentSyntax, argument) in zip(arguments, resolved) {

@@ -91,7 +91,7 @@ import Testing
         let grid = (0..<count).map { Foundation.pow(10, -2 + 4 * Double($0) / Double(count - 1)) }
         var random = SeededRandom(seed: 7)
         var atOne: [Double] = [], atStart: [Double] = []
-        for _ in 0..<200 {
+        for _ in 0..<(provider is ConstantLearningRate ? 200 : 60) {
             var parameters: [String: Double] = [:]
             for p in model.parameters { parameters[p.name] = random.draw(priors.parameters[p.name]!) }
             for t in grid {

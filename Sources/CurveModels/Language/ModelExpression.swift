@@ -1,20 +1,22 @@
 /// A mean expression after name resolution: the clean AST handed to the tape compiler.
+/// (Not called `Expression`: Foundation has a generic `Expression`, and a client importing both
+/// modules would get an ambiguous name.)
 ///
 /// Names are resolved to what they are (parameter, `let` quantity, covariate), calls to their
 /// function; source positions are gone (they live in `ModelDefinition.ParseError`s only).
-public indirect enum Expression: Sendable, Hashable {
+public indirect enum ModelExpression: Sendable, Hashable {
     case constant(Double)
     case parameter(String)
     /// A `let` quantity, defined in `ModelDefinition.derived` (evaluated before the mean).
     case derived(String)
     case covariate(Covariate)
-    case negate(Expression)
-    case binary(BinaryOperator, Expression, Expression)
-    case function(MathFunction, Expression)
+    case negate(ModelExpression)
+    case binary(BinaryOperator, ModelExpression, ModelExpression)
+    case function(MathFunction, ModelExpression)
     /// Tissue et al. (2024) annealing area S2 at t; `lambda` is a parameter expression.
-    case annealArea(lambda: Expression)
+    case annealArea(lambda: ModelExpression)
     /// Luo et al. (2025) learning-rate decay sum at t; the arguments are parameter expressions.
-    case lrDecaySum(c: Expression, beta: Expression, gamma: Expression)
+    case lrDecaySum(c: ModelExpression, beta: ModelExpression, gamma: ModelExpression)
 }
 
 /// Data-side inputs of a mean, evaluated at each point (see Models/README.md for the scaling).
@@ -44,7 +46,7 @@ public enum MathFunction: String, Sendable, Hashable, CaseIterable {
     case softplus
 }
 
-extension Expression {
+extension ModelExpression {
     /// Parameters this expression mentions directly (not through `let` quantities).
     public var parameterNames: Set<String> {
         var names: Set<String> = []
@@ -79,7 +81,7 @@ extension Expression {
     }
 
     /// Calls `body` on this node and every node below it, parents first.
-    public func visit(_ body: (Expression) -> Void) {
+    public func visit(_ body: (ModelExpression) -> Void) {
         body(self)
         switch self {
         case .constant, .parameter, .derived, .covariate: break
@@ -96,7 +98,7 @@ extension Expression {
     }
 
     /// Replaces every `.derived(name)` by its definition (recursively), giving one tree.
-    public func inliningDerived(_ definitions: [String: Expression]) -> Expression {
+    public func inliningDerived(_ definitions: [String: ModelExpression]) -> ModelExpression {
         switch self {
         case .constant, .parameter, .covariate: return self
         case .derived(let name):
@@ -114,7 +116,7 @@ extension Expression {
     }
 }
 
-extension Expression: CustomStringConvertible {
+extension ModelExpression: CustomStringConvertible {
     /// Fully parenthesized source form, e.g. `(E + (A * (t ^ (-alpha))))`.
     public var description: String {
         switch self {

@@ -41,7 +41,7 @@ public struct Covariates: Sendable {
     }
 }
 
-extension Expression {
+extension ModelExpression {
     /// Evaluates the expression in plain Double arithmetic: the reference for the compiled tape.
     ///
     /// `parameters` holds constrained parameter values, `derived` the values of `let` quantities
@@ -50,7 +50,7 @@ extension Expression {
     public func evaluate(
         parameters: [String: Double], covariates: Covariates, derived: [String: Double] = [:]
     ) -> Double {
-        func eval(_ e: Expression) -> Double {
+        func eval(_ e: ModelExpression) -> Double {
             e.evaluate(parameters: parameters, covariates: covariates, derived: derived)
         }
         switch self {

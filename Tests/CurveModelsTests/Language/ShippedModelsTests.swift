@@ -97,6 +97,9 @@ import Testing
             for t in grid {
                 let y = model.evaluateMean(parameters: parameters, covariates: Covariates(t: t, provider: provider))
                 #expect(y > 0 && y.isFinite, "\(name) at t=\(t) with \(parameters): \(y)")
+                // The single inlined tree (what a compiler may emit) computes the same number.
+                let inlined = model.inlinedMean.evaluate(parameters: parameters, covariates: Covariates(t: t, provider: provider))
+                #expect(inlined == y, "\(name): inlined mean differs")
                 if y <= 0 || !y.isFinite { return }
             }
             atOne.append(model.evaluateMean(parameters: parameters, covariates: Covariates(t: 1, provider: provider)))

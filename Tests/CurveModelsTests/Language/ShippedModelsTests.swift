@@ -36,6 +36,8 @@ import Testing
             let priors = try Self.defaultPriors(model)
             try priors.validate(against: model)
         }
+        let defaults = try PriorSet.loadDefaults(directory: Shipped.priors, for: library)
+        #expect(Set(defaults.keys) == Self.expectedModels)
         let priorFiles = try FileManager.default.contentsOfDirectory(atPath: Shipped.priors.path)
             .filter { $0.hasSuffix(".json") }
         #expect(Set(priorFiles.map { String($0.dropLast(5)) }) == Self.expectedModels)
@@ -74,6 +76,14 @@ import Testing
             #expect(error.failures[1].line == 2 && error.failures[1].message.contains("'other'"))
             #expect(error.partial.names == ["good"])
             #expect(error.description.contains("2 model files"))
+        }
+        // Default priors for the good model: a missing file is reported with the model's name.
+        let library = ModelLibrary(models: [try ModelDefinition.parse("model good\nparam E positive\nmean E * t\n", file: "good.model")])
+        #expect(throws: PriorSet.DefaultsError.self) { try PriorSet.loadDefaults(directory: directory, for: library) }
+        do {
+            _ = try PriorSet.loadDefaults(directory: directory, for: library)
+        } catch {
+            #expect(error.failures.count == 1 && error.failures[0].message.contains("'good' has no default prior file"))
         }
     }
 

@@ -15,6 +15,7 @@ enum Operation: Sendable {
     case scaledExp               // exp(s * x): the fused a^b = exp(b log a) with log a as data
     case sum                     // sum of a vector -> scalar
     case dot                     // a . b -> scalar
+    case slice(Int)              // x[start ..< start + count], a contiguous view copied out
     case custom(Int)             // index into the tape's custom vector operations
 }
 

@@ -10,6 +10,8 @@ extension Tape {
             BinaryRules.forward(node, nodes, v)
         case .sum, .dot:
             ReductionRules.forward(node, nodes, v)
+        case .slice:
+            SliceRules.forward(node, nodes, v)
         }
     }
 
@@ -24,6 +26,8 @@ extension Tape {
             BinaryRules.backward(node, nodes, v, g)
         case .sum, .dot:
             ReductionRules.backward(node, nodes, v, g)
+        case .slice:
+            SliceRules.backward(node, nodes, v, g)
         }
     }
 }

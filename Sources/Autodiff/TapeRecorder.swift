@@ -106,6 +106,18 @@ public final class TapeRecorder {
         return reduction(.dot, a, b)
     }
 
+    /// Elements `start ..< start + count` of a vector, as a new vector (e.g. lagged residuals).
+    public func slice(_ a: Variable, from start: Int, count: Int) -> Variable {
+        let na = nodes[a.id]
+        precondition(!na.isScalar, "TapeRecorder.slice: the operand must be a vector")
+        precondition(start >= 0 && count >= 0 && start + count <= na.count,
+                     "TapeRecorder.slice: range \(start)..<\(start + count) outside a vector of \(na.count)")
+        let id = append(.slice(start), count: count, isScalar: false, isConstant: na.isConstant)
+        nodes[id].inputs = (a.id, -1)
+        if na.isConstant { evaluateNow(id) }
+        return Variable(id, self)
+    }
+
     /// Records a custom vector operation over `inputs` (see `CustomVectorOperation`).
     public func custom(_ operation: some CustomVectorOperation, inputs: [Variable]) -> Variable {
         let counts = inputs.map { nodes[$0.id].count }

@@ -113,3 +113,27 @@ struct ReductionAndCustomOpTests {
         #expect(close(g[0], dE, 1e-10) && close(g[1], dA, 1e-10) && close(g[2], dAlpha, 1e-10))
     }
 }
+
+struct SliceTests {
+    @Test(arguments: [(0, 0), (0, 5), (2, 3), (4, 1)])
+    func sliceGradient(_ range: (Int, Int)) {
+        let r = TapeRecorder()
+        let x = r.parameterVector("x", count: 5)
+        let head = r.slice(x, from: range.0, count: range.1)
+        // Lagged products as in an AR(1) likelihood, plus a second use of x.
+        let tape = r.finish(output: r.sum(r.exp(head) * 1.5) + r.sum(x) * 0.25)
+        var t = tape
+        let point = [0.1, -0.3, 0.7, 1.1, -2.0]
+        let expected = point[range.0 ..< range.0 + range.1].reduce(0) { $0 + 1.5 * exp($1) } + 0.25 * point.reduce(0, +)
+        #expect(close(t.value(at: point), expected, 1e-13))
+        #expect(GradientChecker().check("slice \(range)", tape: tape, at: point).isEmpty)
+    }
+
+    @Test func laggedDifferences() {
+        let r = TapeRecorder()
+        let x = r.parameterVector("x", count: 6)
+        let d = r.slice(x, from: 1, count: 5) - 0.5 * r.slice(x, from: 0, count: 5)
+        let tape = r.finish(output: r.sum(d ** 2))
+        #expect(GradientChecker().check("lagged", tape: tape, at: [0.3, -1, 2, 0.5, 0.1, -0.7]).isEmpty)
+    }
+}

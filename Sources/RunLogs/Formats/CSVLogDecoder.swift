@@ -119,7 +119,7 @@ struct CSVLogDecoder: Sendable {
         guard step.isFinite else {
             throw ReadError(file: file, line: record.line, reason: .nonFiniteStep(column: stepName, cell: stepCell))
         }
-        let location = SourceLocation.line(record.line, in: file)
+        let location = LogLocation.line(record.line, in: file)
         for (name, index) in valueIndices {
             let cell = fields[index]
             if cell.trimmingCharacters(in: .whitespaces).isEmpty { continue }

@@ -202,7 +202,7 @@ struct JSONLDecoder: Sendable {
             throw ReadError(file: file, line: line, reason: .missingStep(key: options.stepKey, metricKey: metricKey))
         }
         guard step.isFinite else { throw ReadError(file: file, line: line, reason: .nonFiniteStep(key: options.stepKey)) }
-        let location = SourceLocation.line(line, in: file)
+        let location = LogLocation.line(line, in: file)
         for (key, value) in values { builder.add(metric: key, step: step, value: value, at: location) }
         if let learningRate { builder.addLearningRate(step: step, value: learningRate, at: location) }
     }

@@ -134,7 +134,7 @@ public struct TrainerStateReader: Sendable {
             skipped.append(
                 ReadIssue(
                     kind: .checkpointSkipped, metric: nil,
-                    locations: [SourceLocation.line(error.line ?? 1, in: file.path)],
+                    locations: [LogLocation.line(error.line ?? 1, in: file.path)],
                     message: "\(error.description); used another trainer_state.json instead"))
         }
         var topResult: Result<(log: RunLog, globalStep: Double), ReadError>?
@@ -212,7 +212,7 @@ public struct TrainerStateReader: Sendable {
             lastStep = max(lastStep, step)
             for member in metricMembers {
                 guard let value = try number(member.node, member.key) else { continue }
-                let location = SourceLocation.line(member.node.line, in: source)
+                let location = LogLocation.line(member.node.line, in: source)
                 if member.key == "learning_rate" {
                     builder.addLearningRate(step: step, value: value, at: location)
                 } else {

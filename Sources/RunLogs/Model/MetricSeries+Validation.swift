@@ -6,11 +6,11 @@ extension MetricSeries {
             /// Fewer points than needed.
             case tooFewPoints(count: Int, required: Int)
             /// A step smaller than the one before it.
-            case outOfOrder(step: Double, at: SourceLocation, previousStep: Double, previous: SourceLocation)
+            case outOfOrder(step: Double, at: LogLocation, previousStep: Double, previous: LogLocation)
             /// The same step twice (strict mode).
-            case duplicateStep(step: Double, first: SourceLocation, second: SourceLocation)
+            case duplicateStep(step: Double, first: LogLocation, second: LogLocation)
             /// A value <= 0 where a log scale is required.
-            case nonPositive(value: Double, at: SourceLocation)
+            case nonPositive(value: Double, at: LogLocation)
         }
 
         /// The metric.

@@ -5,10 +5,10 @@ public struct MetricPoint: Sendable, Hashable {
     /// The logged value (always finite: readers drop NaN/inf and report them as a `ReadIssue`).
     public var value: Double
     /// The line or byte offset the point was read from.
-    public var location: SourceLocation
+    public var location: LogLocation
 
     /// Creates a point.
-    public init(step: Double, value: Double, location: SourceLocation) {
+    public init(step: Double, value: Double, location: LogLocation) {
         self.step = step
         self.value = value
         self.location = location

@@ -11,8 +11,6 @@ public struct ReadIssue: Sendable, Hashable, CustomStringConvertible {
         case checkpointSkipped
         /// A TensorBoard record failed its CRC and was skipped (`CorruptRecordPolicy.skip`).
         case corruptRecordSkipped
-        /// The file was truncated or its header rewritten; it was read again from the start.
-        case fileRewritten
     }
 
     /// What happened.
@@ -20,12 +18,12 @@ public struct ReadIssue: Sendable, Hashable, CustomStringConvertible {
     /// The metric concerned, if any.
     public var metric: String?
     /// Where it happened (all affected lines or offsets).
-    public var locations: [SourceLocation]
+    public var locations: [LogLocation]
     /// A sentence a user can act on, naming the file and the positions.
     public var message: String
 
     /// Creates an issue.
-    public init(kind: Kind, metric: String?, locations: [SourceLocation], message: String) {
+    public init(kind: Kind, metric: String?, locations: [LogLocation], message: String) {
         self.kind = kind
         self.metric = metric
         self.locations = locations

@@ -20,7 +20,7 @@ struct RunLogBuilder: Sendable {
     }
 
     /// Adds a value of metric `name` at `step`. Non-finite values are recorded and dropped.
-    mutating func add(metric name: String, step: Double, value: Double, at location: SourceLocation) {
+    mutating func add(metric name: String, step: Double, value: Double, at location: LogLocation) {
         if series[name] == nil {
             order.append(name)
             series[name] = SeriesBuilder(name: name)
@@ -29,7 +29,7 @@ struct RunLogBuilder: Sendable {
     }
 
     /// Adds a learning-rate value at `step`.
-    mutating func addLearningRate(step: Double, value: Double, at location: SourceLocation) {
+    mutating func addLearningRate(step: Double, value: Double, at location: LogLocation) {
         if learningRate == nil { learningRate = SeriesBuilder(name: Self.learningRateName) }
         learningRate!.add(step: step, value: value, at: location, mode: mode)
     }
@@ -67,12 +67,12 @@ struct RunLogBuilder: Sendable {
 struct SeriesBuilder: Sendable {
     let name: String
     private(set) var points: [MetricPoint] = []
-    private var nonFinite: [SourceLocation] = []
-    private var rewinds: [(location: SourceLocation, step: Double, replaced: Int)] = []
+    private var nonFinite: [LogLocation] = []
+    private var rewinds: [(location: LogLocation, step: Double, replaced: Int)] = []
 
     init(name: String) { self.name = name }
 
-    mutating func add(step: Double, value: Double, at location: SourceLocation, mode: ReadMode) {
+    mutating func add(step: Double, value: Double, at location: LogLocation, mode: ReadMode) {
         guard value.isFinite else {
             nonFinite.append(location)
             return

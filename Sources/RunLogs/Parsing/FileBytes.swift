@@ -58,3 +58,17 @@ func quoteCell(_ text: String) -> String {
     let shown = text.count > 40 ? String(text.prefix(40)) + "..." : text
     return "\"\(shown)\""
 }
+
+extension FileBytes {
+    /// Up to `count` bytes of `url` from its start.
+    static func readPrefix(_ url: URL, count: Int) -> Result<[UInt8], FileProblem> {
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            let data = try handle.read(upToCount: count) ?? Data()
+            return .success([UInt8](data))
+        } catch {
+            return .failure(FileProblem(reason: "cannot be read (\(error.localizedDescription)); check permissions"))
+        }
+    }
+}

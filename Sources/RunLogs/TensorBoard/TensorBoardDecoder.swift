@@ -72,7 +72,7 @@ struct TensorBoardDecoder: Sendable {
                 throw ReadError(file: file, byteOffset: offset, reason: .malformedEvent(error.message))
             }
             if firstWallTime == nil { firstWallTime = event.wallTime }
-            let location = SourceLocation.byte(offset, in: file)
+            let location = LogLocation.byte(offset, in: file)
             let step = Double(event.step)
             for (tag, value) in event.scalars {
                 if learningRateTag == nil, TensorBoardReader.isLearningRateTag(tag) { learningRateTag = tag }

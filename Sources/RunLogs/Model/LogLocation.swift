@@ -2,7 +2,7 @@
 ///
 /// Every point, issue and error carries one, so that a message can say exactly what to fix:
 /// `run/metrics.csv:17` or `run/events.out.tfevents.1700000000.host:byte 4096`.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct LogLocation: Sendable, Hashable, CustomStringConvertible {
     /// A position inside a file.
     public enum Position: Sendable, Hashable {
         /// A 1-based physical line (for a CSV record with a quoted newline: the line it starts on).
@@ -23,13 +23,13 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A location at a 1-based line.
-    public static func line(_ line: Int, in file: String) -> SourceLocation {
-        SourceLocation(file: file, position: .line(line))
+    public static func line(_ line: Int, in file: String) -> LogLocation {
+        LogLocation(file: file, position: .line(line))
     }
 
     /// A location at a 0-based byte offset.
-    public static func byte(_ offset: Int, in file: String) -> SourceLocation {
-        SourceLocation(file: file, position: .byteOffset(offset))
+    public static func byte(_ offset: Int, in file: String) -> LogLocation {
+        LogLocation(file: file, position: .byteOffset(offset))
     }
 
     /// `file:17` or `file:byte 4096`.
@@ -50,7 +50,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Lists positions compactly (`lines 4, 9, 12 and 3 more`), for warnings that aggregate many rows.
-func describePositions(_ locations: [SourceLocation], limit: Int = 10) -> String {
+func describePositions(_ locations: [LogLocation], limit: Int = 10) -> String {
     guard let first = locations.first else { return "nowhere" }
     let isLines: Bool
     if case .line = first.position { isLines = true } else { isLines = false }

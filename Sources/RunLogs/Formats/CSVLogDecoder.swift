@@ -49,7 +49,7 @@ struct CSVLogDecoder: Sendable {
         }
         for record in scanned.records {
             if header == nil {
-                try takeHeader(record)
+                try takeHeader(record, into: &builder)
                 headerEnd = baseOffset + record.end
             } else {
                 try takeRow(record, into: &builder)
@@ -64,7 +64,7 @@ struct CSVLogDecoder: Sendable {
         return scanned.consumed
     }
 
-    private mutating func takeHeader(_ record: CSVScanner.Record) throws(ReadError) {
+    private mutating func takeHeader(_ record: CSVScanner.Record, into builder: inout RunLogBuilder) throws(ReadError) {
         let names = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         func column(_ name: String) throws(ReadError) -> Int {
             guard let index = names.firstIndex(of: name) else {
@@ -91,6 +91,7 @@ struct CSVLogDecoder: Sendable {
             }
         }
         header = names
+        for (name, _) in valueIndices { builder.declare(metric: name) }
     }
 
     private func takeRow(_ record: CSVScanner.Record, into builder: inout RunLogBuilder) throws(ReadError) {

@@ -19,6 +19,14 @@ struct RunLogBuilder: Sendable {
         self.mode = mode
     }
 
+    /// Makes sure metric `name` appears in the log, even with no points (a header-only file).
+    mutating func declare(metric name: String) {
+        if series[name] == nil {
+            order.append(name)
+            series[name] = SeriesBuilder(name: name)
+        }
+    }
+
     /// Adds a value of metric `name` at `step`. Non-finite values are recorded and dropped.
     mutating func add(metric name: String, step: Double, value: Double, at location: LogLocation) {
         if series[name] == nil {

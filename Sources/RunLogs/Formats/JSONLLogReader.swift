@@ -9,8 +9,9 @@ import Foundation
 ///   eval summaries...). A line with a metric but no step is an error.
 /// - Values are numbers, `null` (= not logged), or strings holding a number. Python's `NaN`,
 ///   `Infinity`, `-Infinity` are accepted; non-finite values are dropped with a `ReadIssue`.
-/// - Blank lines are skipped. A last line without a newline is used if it parses as a JSON
-///   object (a truncated object never does) and is pending otherwise.
+/// - Blank lines are skipped. In a finished file a last line without a newline is used if it
+///   parses as a JSON object (a truncated object never does) and is pending otherwise;
+///   `TailReader` always leaves it pending until its newline arrives.
 /// - Repeated or decreasing steps follow `Options.mode` (see `ReadMode`).
 /// - An empty file is an error; a file with no metric points is not (see
 ///   `MetricSeries.validateForFitting(minPoints:requirePositive:)`).
@@ -120,7 +121,7 @@ public struct JSONLLogReader: Sendable {
         }
         var decoder = JSONLDecoder(file: source, options: options)
         var builder = RunLogBuilder(source: source, format: .jsonl, mode: options.mode)
-        _ = try decoder.decode(bytes, baseOffset: 0, into: &builder)
+        _ = try decoder.decode(bytes, baseOffset: 0, isFinished: true, into: &builder)
         return builder.build()
     }
 }
@@ -138,7 +139,12 @@ struct JSONLDecoder: Sendable {
     }
 
     /// Consumes complete lines of `bytes` (from file offset `baseOffset`); returns bytes consumed.
-    mutating func decode(_ bytes: [UInt8], baseOffset: Int, into builder: inout RunLogBuilder) throws(ReadError) -> Int {
+    ///
+    /// A last line without its newline is used only when `isFinished` and it parses; a tail read
+    /// leaves it pending, so that the newline that follows is not counted as a blank line.
+    mutating func decode(
+        _ bytes: [UInt8], baseOffset: Int, isFinished: Bool, into builder: inout RunLogBuilder
+    ) throws(ReadError) -> Int {
         var start = 0
         if baseOffset == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         builder.pending = []
@@ -146,6 +152,12 @@ struct JSONLDecoder: Sendable {
             let newline = bytes[start...].firstIndex(of: 0x0A)
             let lineEnd = newline ?? bytes.count
             let isBlank = bytes[start..<lineEnd].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            if newline == nil && !isFinished {
+                if !isBlank {
+                    builder.pending = [PendingTail(file: file, offset: baseOffset + start, byteCount: lineEnd - start)]
+                }
+                return start
+            }
             if !isBlank {
                 let node: JSONNode
                 do {

@@ -1,5 +1,20 @@
 /// What a reader found in a run's log: its metric series, the learning-rate series if the log
 /// has one, warnings, and any incomplete record at the end of a file.
+///
+/// The rules every reader follows (each reader's documentation adds its format's details):
+/// - **Errors** stop the read and are types nested in the reader (`CSVLogReader.ReadError`,
+///   `JSONLLogReader.ReadError`, `TrainerStateReader.ReadError`, `TensorBoardReader.ReadError`,
+///   `RunLogReader.DiscoveryError`); their `description` names the file, the line (or byte
+///   offset), the column/key/field, and what to do.
+/// - **NaN/inf values** are dropped, never fatal, and reported as one `ReadIssue` per metric
+///   listing every line or offset.
+/// - **Resumed runs**: in `ReadMode.resume` (the default) a step logged again replaces what was
+///   logged at and after it before (the later write wins); `ReadMode.strict` keeps file order and
+///   leaves duplicates and out-of-order steps to `MetricSeries.validateForFitting`.
+/// - **Incomplete last records** (no trailing newline where the format needs one, a half-written
+///   TensorBoard record) are `pending`, not errors.
+/// - **Too few points** is not a read error: `MetricSeries.validateForFitting(minPoints:requirePositive:)`
+///   decides, so a daemon can wait for more points.
 public struct RunLog: Sendable {
     /// The file or directory that was read.
     public var source: String

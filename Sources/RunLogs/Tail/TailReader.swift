@@ -137,7 +137,7 @@ public struct TailReader: Sendable {
             if csv.hasHeader { fingerprintLength = csv.headerEnd }
             decoder = .csv(csv)
         case .jsonl(var jsonl):
-            consumed = try jsonl.decode(bytes, baseOffset: offset, into: &builder)
+            consumed = try jsonl.decode(bytes, baseOffset: offset, isFinished: false, into: &builder)
             fingerprintLength = min(offset + consumed, Self.fingerprintLength)
             decoder = .jsonl(jsonl)
         case .tensorBoard(var events):

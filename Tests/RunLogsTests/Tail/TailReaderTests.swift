@@ -105,6 +105,20 @@ import Testing
         #expect(update.log.issues.contains { $0.kind == .resumedStepsReplaced && $0.message.contains("log.jsonl:4") })
     }
 
+    @Test func jsonlLineWrittenBeforeItsNewlineKeepsLineNumbersRight() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let file = try directory.write("log.jsonl", "{\"step\": 1, \"loss\": 3.0}")
+        var tail = TailReader(file: file, format: .jsonl(.init()))
+        var update = try tail.poll()
+        #expect(update.log[metric: "loss"]?.count ?? 0 == 0)
+        #expect(update.log.pending.count == 1)
+        try directory.append("log.jsonl", "\n{\"step\": 2, \"loss\": 2.9}\n")
+        update = try tail.poll()
+        #expect(update.log[metric: "loss"]?.points.map(\.location.position) == [.line(1), .line(2)])
+        #expect(update.log.pending.isEmpty)
+    }
+
     @Test func tensorBoardRecordsArrivingInPieces() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }

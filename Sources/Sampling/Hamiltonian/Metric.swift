@@ -98,17 +98,23 @@ public struct Metric: Sendable {
 
     // MARK: hot-path operations (no allocation)
 
-    /// p# = M^-1 p written into `sharp` (diagonal: elementwise product; dense: `BLAS.gemv`).
+    /// p# = M^-1 p written into `sharp` (diagonal: elementwise product; dense: row-by-row dot
+    /// products).
+    ///
+    /// The dense product is a plain loop rather than `BLAS.gemv` on purpose: its summation order
+    /// is fixed, so draws are bit-reproducible whatever OpenBLAS's thread count, and OpenBLAS
+    /// cannot spawn threads inside a chain that already runs on its own core. The dimensions
+    /// curvecast samples (a handful of parameters) are far below where BLAS would pay off.
     func sharp(_ p: [Double], into sharp: inout [Double]) {
+        let n = dimension
         switch kind {
         case .diagonal:
-            for i in 0..<dimension { sharp[i] = inverseMassStorage[i] * p[i] }
+            for i in 0..<n { sharp[i] = inverseMassStorage[i] * p[i] }
         case .dense:
-            let n = dimension
             inverseMassStorage.withUnsafeBufferPointer { a in
                 p.withUnsafeBufferPointer { x in
                     sharp.withUnsafeMutableBufferPointer { y in
-                        BLAS.gemv(rows: n, columns: n, a, x, y)
+                        for i in 0..<n { y[i] = sequentialDot(a.baseAddress! + i * n, x.baseAddress!, n) }
                     }
                 }
             }
@@ -127,7 +133,18 @@ public struct Metric: Sendable {
             for i in 0..<dimension { p[i] = rng.standardNormal() / inverseMassStorage[i].squareRoot() }
         case .dense:
             for i in 0..<dimension { p[i] = rng.standardNormal() }
-            inverseMassCholesky!.solveUpper(&p)   // p = L'^-1 z
+            // p = L'^-1 z by back substitution on L' (L row-major lower, so L'_ik = L[k * n + i]);
+            // a plain loop for the same reproducibility reason as `sharp`.
+            let n = dimension
+            inverseMassCholesky!.factor.storage.withUnsafeBufferPointer { l in
+                p.withUnsafeMutableBufferPointer { x in
+                    for i in stride(from: n - 1, through: 0, by: -1) {
+                        var s = x[i]
+                        for k in (i + 1)..<n { s -= l[k * n + i] * x[k] }
+                        x[i] = s / l[i * n + i]
+                    }
+                }
+            }
         }
     }
 

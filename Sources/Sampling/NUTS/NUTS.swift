@@ -102,12 +102,19 @@ public struct NUTSSampler<Density: LogDensity> {
         b.zBackward.store(z)
         writeProposal(b.sample, hamiltonian: h0)
         z.p.withUnsafeBufferPointer { p in
-            for slot in [b.pFwdFwd, b.pFwdBck, b.pBckFwd, b.pBckBck, b.rho] { slot.update(from: p.baseAddress!, count: d) }
+            let p = p.baseAddress!
+            b.pFwdFwd.update(from: p, count: d)
+            b.pFwdBck.update(from: p, count: d)
+            b.pBckFwd.update(from: p, count: d)
+            b.pBckBck.update(from: p, count: d)
+            b.rho.update(from: p, count: d)
         }
         z.pSharp.withUnsafeBufferPointer { s in
-            for slot in [b.pSharpFwdFwd, b.pSharpFwdBck, b.pSharpBckFwd, b.pSharpBckBck] {
-                slot.update(from: s.baseAddress!, count: d)
-            }
+            let s = s.baseAddress!
+            b.pSharpFwdFwd.update(from: s, count: d)
+            b.pSharpFwdBck.update(from: s, count: d)
+            b.pSharpBckFwd.update(from: s, count: d)
+            b.pSharpBckBck.update(from: s, count: d)
         }
 
         var logSumWeight = 0.0   // log(exp(H0 - H0)): the initial point's weight

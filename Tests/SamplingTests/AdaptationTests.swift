@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Warmup adaptation")
 struct AdaptationTests {
-    static let scaled = GaussianDensity(scales: [0.1, 1, 10, 3, 0.3], correlation: .identity(5))
+    static let scaled = TestGaussian(scales: [0.1, 1, 10, 3, 0.3], correlation: .identity(5))
 
     @Test("regularized variance: n/(n+5) var + 1e-3 * 5/(n+5) at the end of the first window")
     func regularizedVariance() throws {
@@ -24,7 +24,7 @@ struct AdaptationTests {
         let m = try #require(produced)
         let n = 25.0
         for j in 0..<2 {
-            let v = variance(collected.map { $0[j] })
+            let v = sampleVariance(collected.map { $0[j] })
             let expected = n / (n + 5) * v + 1e-3 * 5 / (n + 5)
             #expect(abs(m.inverseMassDiagonal[j] - expected) < 1e-12 * expected)
         }
@@ -46,9 +46,9 @@ struct AdaptationTests {
         let m = try #require(produced)
         #expect(m.kind == .dense)
         let n = 25.0
-        let mean0 = mean(collected.map { $0[0] }), mean1 = mean(collected.map { $0[1] })
+        let mean0 = sampleMean(collected.map { $0[0] }), mean1 = sampleMean(collected.map { $0[1] })
         let c01 = collected.reduce(0) { $0 + ($1[0] - mean0) * ($1[1] - mean1) } / (n - 1)
-        let c00 = variance(collected.map { $0[0] })
+        let c00 = sampleVariance(collected.map { $0[0] })
         #expect(abs(m.inverseMass[0, 1] - n / (n + 5) * c01) < 1e-12)
         #expect(abs(m.inverseMass[0, 0] - (n / (n + 5) * c00 + 1e-3 * 5 / (n + 5))) < 1e-12)
     }
@@ -60,7 +60,7 @@ struct AdaptationTests {
         cfg.samples = 1000
         cfg.seed = 31
         let r = try Sampler.runChain(chain: 0, density: Self.scaled, configuration: cfg)
-        let acceptance = mean(r.statistics.acceptStat)
+        let acceptance = sampleMean(r.statistics.acceptStat)
         // Dual averaging sets the final eps = exp(x_bar), the average of the log step sizes,
         // which on Gaussians gives a slightly higher acceptance than delta: CmdStan runs on such
         // targets typically report 0.82-0.92 with delta = 0.8. The MC error of the mean of 1000
@@ -78,7 +78,7 @@ struct AdaptationTests {
 
     @Test("the step-size search halves a too-large step on a narrow target")
     func initialStepSize() throws {
-        let narrow = GaussianDensity(scales: [0.01, 0.01], correlation: .identity(2))
+        let narrow = TestGaussian(scales: [0.01, 0.01], correlation: .identity(2))
         var s = try NUTSSampler(density: narrow, initialPoint: [0.001, 0], stepSize: 1,
                                 rng: Xoshiro256StarStar(seed: 2))
         let before = s.position

@@ -22,7 +22,7 @@ struct ChainsTests {
         return cfg
     }
 
-    static let target = GaussianDensity(scales: [1, 2, 0.5], correlation: .identity(3))
+    static let target = TestGaussian(scales: [1, 2, 0.5], correlation: .identity(3))
 
     @Test("same seed gives identical draws; chains differ; parallel equals sequential")
     func reproducibility() throws {
@@ -86,12 +86,12 @@ struct ChainsTests {
         cfg.chains = 2
         cfg.initialization = .point([5, 5, 5, 5])   // BoxedNormal is -inf there
         #expect(throws: Sampler.ChainFailure.self) {
-            _ = try Sampler.run(configuration: cfg) { _ in BoxedNormalDensity(dimension: 4) }
+            _ = try Sampler.run(configuration: cfg) { _ in TestBoxedNormal(dimension: 4) }
         }
         cfg.initialization = .uniform(radius: 2)
         // Random inits in (-2, 2)^4 land inside (-1, 1)^4 with probability 1/16: found quickly.
         #expect(throws: Never.self) {
-            _ = try Sampler.run(configuration: cfg) { _ in BoxedNormalDensity(dimension: 4) }
+            _ = try Sampler.run(configuration: cfg) { _ in TestBoxedNormal(dimension: 4) }
         }
     }
 }

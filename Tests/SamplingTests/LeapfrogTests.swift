@@ -7,7 +7,7 @@ struct LeapfrogTests {
     /// Max |H - H0| over a trajectory of fixed physical time on the harmonic oscillator
     /// H = q^2/2 + p^2/2 (unit metric), with `steps` steps.
     func maxEnergyError(time: Double, steps: Int) -> Double {
-        var density = StandardNormalDensity(dimension: 1)
+        var density = TestStandardNormal(dimension: 1)
         var z = PhasePoint(dimension: 1)
         z.q = [1.0]
         z.p = [0.5]
@@ -38,7 +38,7 @@ struct LeapfrogTests {
 
     @Test("L steps forward, negate p, L steps back returns to the start (diagonal and dense)")
     func reversibility() throws {
-        let target = GaussianDensity(scales: [1, 2, 0.5],
+        let target = TestGaussian(scales: [1, 2, 0.5],
                                      correlation: Matrix(rows: 3, columns: 3, rowMajor: [1, 0.6, 0.2, 0.6, 1, -0.4, 0.2, -0.4, 1]))
         for metric in [try Metric(diagonalInverseMass: [1.5, 0.7, 2.0]), try Metric(denseInverseMass: target.covariance)] {
             var density = target
@@ -61,7 +61,7 @@ struct LeapfrogTests {
 
     @Test("a negative step size integrates backwards")
     func negativeStep() {
-        var density = StandardNormalDensity(dimension: 2)
+        var density = TestStandardNormal(dimension: 2)
         let metric = Metric.unit(dimension: 2)
         var z = PhasePoint(dimension: 2)
         z.q = [0.4, -0.3]

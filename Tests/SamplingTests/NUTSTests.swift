@@ -5,7 +5,7 @@ import Testing
 
 @Suite("NUTS transition")
 struct NUTSTests {
-    static let correlated3 = GaussianDensity(
+    static let correlated3 = TestGaussian(
         scales: [1.0, 2.0, 0.5],
         correlation: Matrix(rows: 3, columns: 3, rowMajor: [1, 0.9, -0.3, 0.9, 1, -0.2, -0.3, -0.2, 1]))
 
@@ -54,7 +54,7 @@ struct NUTSTests {
                                               maxDepth: 10, seed: 14)
         #expect(divergent.contains { $0.divergent })
         // A funnel, where divergences and accepted deep trees mix.
-        _ = try compareWithOracle(FunnelDensity(dimension: 5), metric: .unit(dimension: 5), stepSize: 0.3,
+        _ = try compareWithOracle(TestFunnel(dimension: 5), metric: .unit(dimension: 5), stepSize: 0.3,
                                   maxDepth: 10, seed: 15)
         // max depth 3: trees hit the ceiling.
         let capped = try compareWithOracle(Self.correlated3, metric: .unit(dimension: 3), stepSize: 0.05,
@@ -82,7 +82,7 @@ struct NUTSTests {
 
     @Test("points outside the support are rejected, never selected")
     func rejectsOutsideSupport() throws {
-        var s = try NUTSSampler(density: BoxedNormalDensity(dimension: 4), initialPoint: [0, 0, 0, 0],
+        var s = try NUTSSampler(density: TestBoxedNormal(dimension: 4), initialPoint: [0, 0, 0, 0],
                                 stepSize: 0.3, rng: Xoshiro256StarStar(seed: 5))
         var divergences = 0
         for _ in 0..<500 {
@@ -105,7 +105,7 @@ struct NUTSTests {
         cfg.samples = 300
         cfg.seed = 2024
         cfg.keepWarmup = true
-        let adapted = try Sampler.runChain(chain: 0, density: FunnelDensity(dimension: 10), configuration: cfg)
+        let adapted = try Sampler.runChain(chain: 0, density: TestFunnel(dimension: 10), configuration: cfg)
         #expect(adapted.warmupStatistics!.divergences + adapted.divergences > 0)
 
         // A fixed step size of 1 (fine for v, sd 3; unstable wherever the sd of x, e^(v/2), is
@@ -113,7 +113,7 @@ struct NUTSTests {
         var fixed = cfg
         fixed.warmup = 0
         fixed.warmStart = WarmStart(stepSize: 1.0, metric: .unit(dimension: 10), adaptStepSize: false)
-        let r = try Sampler.runChain(chain: 0, density: FunnelDensity(dimension: 10), configuration: fixed)
+        let r = try Sampler.runChain(chain: 0, density: TestFunnel(dimension: 10), configuration: fixed)
         #expect(r.divergences > 0, "a 10-d funnel must produce divergent transitions")
         #expect(r.statistics.divergent.indices.filter { r.statistics.divergent[$0] }
             .allSatisfy { r.statistics.leapfrogSteps[$0] >= 1 })
@@ -125,7 +125,7 @@ struct NUTSTests {
         cfg.warmup = 300
         cfg.samples = 1000
         cfg.seed = 7
-        let r = try Sampler.runChain(chain: 0, density: StandardNormalDensity(dimension: 100), configuration: cfg)
+        let r = try Sampler.runChain(chain: 0, density: TestStandardNormal(dimension: 100), configuration: cfg)
         // Tolerances from Monte Carlo error, assuming conservatively ESS >= N/4 = 250 per
         // coordinate for both x and x^2 (NUTS on iid normals typically gives ESS ~ N or more):
         //   sd(mean_j) <= 1/sqrt(250) = 0.063;  sd(var_j) <= sqrt(2/250) = 0.089.
@@ -134,16 +134,16 @@ struct NUTSTests {
         //   sd(mean of means) <= 0.0063, sd(mean of variances) <= 0.0089; we allow 4 sd.
         var means: [Double] = [], vars: [Double] = []
         for j in 0..<100 {
-            let x = column(r.draws, j)
-            means.append(mean(x))
-            vars.append(variance(x))
+            let x = drawsColumn(r.draws, j)
+            means.append(sampleMean(x))
+            vars.append(sampleVariance(x))
         }
         for j in 0..<100 {
             #expect(abs(means[j]) < 4.5 * 0.063, "mean of coordinate \(j) = \(means[j])")
             #expect(abs(vars[j] - 1) < 4.5 * 0.089, "variance of coordinate \(j) = \(vars[j])")
         }
-        #expect(abs(mean(means)) < 4 * 0.0063)
-        #expect(abs(mean(vars) - 1) < 4 * 0.0089, "average variance \(mean(vars))")
+        #expect(abs(sampleMean(means)) < 4 * 0.0063)
+        #expect(abs(sampleMean(vars) - 1) < 4 * 0.0089, "average variance \(sampleMean(vars))")
         #expect(r.divergences == 0)
     }
 
@@ -151,7 +151,7 @@ struct NUTSTests {
     func denseBeatsDiagonal() throws {
         // 5-d, all correlations 0.99, scales spanning 100x: a diagonal metric fixes the scales
         // but not the condition number ~500 of the correlation matrix; a dense one fixes both.
-        let target = GaussianDensity.equicorrelated(scales: [1, 3, 10, 30, 100], rho: 0.99)
+        let target = TestGaussian.equicorrelated(scales: [1, 3, 10, 30, 100], rho: 0.99)
         func essPerGradient(_ kind: Metric.Kind) throws -> Double {
             var cfg = SamplerConfiguration()
             cfg.warmup = 500
@@ -159,7 +159,7 @@ struct NUTSTests {
             cfg.seed = 99
             cfg.metric = kind
             let r = try Sampler.runChain(chain: 0, density: target, configuration: cfg)
-            let ess = (0..<5).map { simpleESS(column(r.draws, $0)) }.min()!
+            let ess = (0..<5).map { crudeESS(drawsColumn(r.draws, $0)) }.min()!
             return ess / Double(r.samplingGradientEvaluations)
         }
         let diag = try essPerGradient(.diagonal)

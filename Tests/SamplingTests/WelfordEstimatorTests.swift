@@ -13,7 +13,7 @@ struct WelfordEstimatorTests {
     }
 
     @Test("variance equals the two-pass formula")
-    func variance() {
+    func varianceMatchesTwoPass() {
         let xs = Self.data()
         var w = WelfordVarianceEstimator(dimension: 3)
         #expect(w.variance() == nil)
@@ -21,7 +21,7 @@ struct WelfordEstimatorTests {
         let v = w.variance()!
         for j in 0..<3 {
             let col = xs.map { $0[j] }
-            let ref = Sampling_testVariance(col)
+            let ref = sampleVariance(col)
             // Welford is backward stable: relative error a few hundred ulp at most for n = 500.
             #expect(abs(v[j] - ref) <= 1e-11 * ref, "coordinate \(j): \(v[j]) vs \(ref)")
         }
@@ -39,11 +39,8 @@ struct WelfordEstimatorTests {
         let m = (0..<3).map { j in xs.reduce(0) { $0 + $1[j] } / n }
         for i in 0..<3 { for j in 0..<3 {
             let ref = xs.reduce(0) { $0 + ($1[i] - m[i]) * ($1[j] - m[j]) } / (n - 1)
-            let scale = (Sampling_testVariance(xs.map { $0[i] }) * Sampling_testVariance(xs.map { $0[j] })).squareRoot()
+            let scale = (sampleVariance(xs.map { $0[i] }) * sampleVariance(xs.map { $0[j] })).squareRoot()
             #expect(abs(c[i, j] - ref) <= 1e-11 * scale, "(\(i),\(j)): \(c[i, j]) vs \(ref)")
         } }
     }
 }
-
-/// Two-pass sample variance (the reference).
-func Sampling_testVariance(_ x: [Double]) -> Double { variance(x) }

@@ -4,7 +4,7 @@ import LinearAlgebra
 
 /// N(mean, Sigma) given by its precision matrix P = Sigma^-1:
 /// log p = -0.5 (q - m)' P (q - m), gradient -P (q - m).
-struct GaussianDensity: LogDensity {
+struct TestGaussian: LogDensity {
     let mean: [Double]
     let precision: [Double]   // d x d row-major
     let covariance: Matrix
@@ -37,11 +37,11 @@ struct GaussianDensity: LogDensity {
     }
 
     /// Equicorrelated: every off-diagonal correlation equals `rho`.
-    static func equicorrelated(scales: [Double], rho: Double) -> GaussianDensity {
+    static func equicorrelated(scales: [Double], rho: Double) -> TestGaussian {
         let d = scales.count
         var r = Matrix.identity(d)
         for i in 0..<d { for j in 0..<d where i != j { r[i, j] = rho } }
-        return GaussianDensity(scales: scales, correlation: r)
+        return TestGaussian(scales: scales, correlation: r)
     }
 
     mutating func logDensity(at q: [Double], gradient: inout [Double]) -> Double {
@@ -59,7 +59,7 @@ struct GaussianDensity: LogDensity {
 }
 
 /// Independent standard normals in d dimensions (cheap gradient).
-struct StandardNormalDensity: LogDensity {
+struct TestStandardNormal: LogDensity {
     let dimension: Int
     mutating func logDensity(at q: [Double], gradient: inout [Double]) -> Double {
         var s = 0.0
@@ -73,7 +73,7 @@ struct StandardNormalDensity: LogDensity {
 
 /// Neal's funnel: v ~ N(0, 3^2), x_i | v ~ N(0, (e^(v/2))^2), i = 1..k; q = (v, x_1..x_k).
 /// log p = -v^2/18 - (k/2) v - (1/2) e^-v sum x_i^2.
-struct FunnelDensity: LogDensity {
+struct TestFunnel: LogDensity {
     let dimension: Int
     mutating func logDensity(at q: [Double], gradient: inout [Double]) -> Double {
         let v = q[0]
@@ -90,7 +90,7 @@ struct FunnelDensity: LogDensity {
 }
 
 /// A density that is -inf outside the box (-1, 1)^d and standard normal inside (tests rejection).
-struct BoxedNormalDensity: LogDensity {
+struct TestBoxedNormal: LogDensity {
     let dimension: Int
     mutating func logDensity(at q: [Double], gradient: inout [Double]) -> Double {
         var s = 0.0
@@ -104,21 +104,21 @@ struct BoxedNormalDensity: LogDensity {
 }
 
 /// Column j of a row-major draws matrix.
-func column(_ m: Matrix, _ j: Int) -> [Double] { (0..<m.rows).map { m[$0, j] } }
+func drawsColumn(_ m: Matrix, _ j: Int) -> [Double] { (0..<m.rows).map { m[$0, j] } }
 
-func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(x.count) }
+func sampleMean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(x.count) }
 
-func variance(_ x: [Double]) -> Double {
-    let m = mean(x)
+func sampleVariance(_ x: [Double]) -> Double {
+    let m = sampleMean(x)
     return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
 }
 
 /// A simple single-chain ESS: N / (1 + 2 sum rho_t), with Geyer's initial positive sequence
 /// (sum autocorrelation pairs rho_{2k} + rho_{2k+1} while positive). Good enough to compare
 /// samplers in a test; the real one is in Sampling/Diagnostics.
-func simpleESS(_ x: [Double]) -> Double {
+func crudeESS(_ x: [Double]) -> Double {
     let n = x.count
-    let m = mean(x)
+    let m = sampleMean(x)
     let c = x.map { $0 - m }
     func acov(_ t: Int) -> Double {
         var s = 0.0

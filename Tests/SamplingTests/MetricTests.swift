@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import Testing
 @testable import Sampling
@@ -59,5 +60,23 @@ struct MetricTests {
         // Relative sd of a variance estimate: sqrt(2/n) = 0.007; 5 sd.
         #expect(abs(s[0] / 0.25 - 1) < 0.035)
         #expect(abs(s[1] / 4 - 1) < 0.035)
+    }
+}
+
+@Suite("Metric persistence")
+struct MetricCodableTests {
+    @Test("diagonal and dense metrics round-trip through JSON; corrupt data is rejected")
+    func roundTrip() throws {
+        let dense = try Metric(denseInverseMass: MetricTests.minv)
+        let diag = try Metric(diagonalInverseMass: [0.5, 2])
+        for m in [dense, diag] {
+            let back = try JSONDecoder().decode(Metric.self, from: JSONEncoder().encode(m))
+            #expect(back.kind == m.kind && back.inverseMassStorage == m.inverseMassStorage)
+        }
+        let warm = WarmStart(stepSize: 0.3, metric: diag)
+        let warmBack = try JSONDecoder().decode(WarmStart.self, from: JSONEncoder().encode(warm))
+        #expect(warmBack.stepSize == 0.3 && warmBack.metric.inverseMassStorage == [0.5, 2])
+        let bad = Data(#"{"kind":"diagonal","dimension":2,"inverseMass":[1,-1]}"#.utf8)
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(Metric.self, from: bad) }
     }
 }

@@ -56,7 +56,7 @@ public enum Initialization: Sendable {
 /// step-size search and the metric windows, and spend `SamplerConfiguration.warmup` iterations
 /// (possibly 0) only re-tuning the step size by dual averaging (mu = log(10 eps)) if
 /// `adaptStepSize` is true.
-public struct WarmStart: Sendable {
+public struct WarmStart: Sendable, Codable {
     public var stepSize: Double
     public var metric: Metric
     public var adaptStepSize: Bool

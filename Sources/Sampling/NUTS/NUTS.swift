@@ -4,20 +4,23 @@
 /// sampling inside subtrees, and the generalized U-turn criterion with the two extra checks
 /// across subtree boundaries (Stan v2.21). Hoffman & Gelman 2014 for the original algorithm.
 ///
-/// One instance runs one chain on one thread. The current position and its gradient are kept
+/// One instance runs one chain on one thread (it is not `Sendable`). Copies of a sampler share
+/// its scratch buffers, which is harmless on one thread: they hold nothing between transitions. The current position and its gradient are kept
 /// between transitions, so a transition costs exactly `leapfrogSteps` gradient evaluations.
 /// Random numbers are consumed in Stan's order: d normals for the momentum, then per doubling
 /// one uniform for the direction, one per internal tree node for the subtree proposal, and one
 /// at the top level unless the new subtree outweighs the old trajectory.
 public struct NUTSSampler<Density: LogDensity> {
-    /// The target; the sampler owns its copy (scratch buffers inside it are not shared).
-    public var density: Density
-    /// The metric M^-1 used for momentum draws and kinetic energy.
-    public var metric: Metric
+    /// The target; the sampler owns its copy (the gradient cached for the current position
+    /// belongs to it, so it cannot be replaced from outside).
+    public internal(set) var density: Density
+    /// The metric M^-1 used for momentum draws and kinetic energy (replace with `setMetric`).
+    public private(set) var metric: Metric
     /// The nominal step size eps.
     public var stepSize: Double
-    /// Maximum number of doublings (Stan default 10).
-    public var maxTreeDepth: Int
+    /// Maximum number of doublings (Stan default 10); fixed because the scratch buffers are
+    /// sized for it.
+    public let maxTreeDepth: Int
     /// Divergence threshold on H - H0 (Stan default 1000).
     public var maxDeltaH: Double
     /// The chain's random stream.

@@ -3,6 +3,10 @@ public struct SamplerConfiguration: Sendable {
     /// Number of chains (run in parallel on the available cores).
     public var chains: Int = 4
     /// Warmup iterations per chain (not returned unless `keepWarmup`).
+    ///
+    /// As in Stan, the metric is only adapted when warmup >= initBuffer + baseWindow + termBuffer
+    /// (150 with the defaults): below that Stan rescales its buffers but never ends a window (see
+    /// `WindowSchedule`), so only the step size adapts and the metric stays the unit metric.
     public var warmup: Int = 1000
     /// Post-warmup draws per chain.
     public var samples: Int = 1000

@@ -147,6 +147,20 @@ struct NUTSTests {
         #expect(r.divergences == 0)
     }
 
+    @Test("skewed target (log of a Gamma(3) variable): mean and variance")
+    func skewedTarget() throws {
+        var cfg = SamplerConfiguration()
+        cfg.warmup = 500
+        cfg.seed = 17
+        let chains = try Sampler.run(configuration: cfg) { _ in TestLogGamma3() }
+        let x = chains.flatMap(\.draws.storage)
+        // 4000 draws; assume conservatively ESS >= N/4 = 1000 for x and x^2.
+        // sd(mean) = sqrt(0.395 / 1000) = 0.020; sd(var) ~ var sqrt((kurtosis - 1) / ESS) with
+        // kurtosis ~ 3.4 for this target: 0.395 * sqrt(2.4 / 1000) = 0.019. Allow 4 sd.
+        #expect(abs(sampleMean(x) - TestLogGamma3.mean) < 4 * 0.020, "mean \(sampleMean(x))")
+        #expect(abs(sampleVariance(x) - TestLogGamma3.variance) < 4 * 0.019, "variance \(sampleVariance(x))")
+    }
+
     @Test("dense metric beats the diagonal metric in ESS per gradient on a correlated Gaussian")
     func denseBeatsDiagonal() throws {
         // 5-d, all correlations 0.99, scales spanning 100x: a diagonal metric fixes the scales

@@ -89,6 +89,19 @@ struct TestFunnel: LogDensity {
     }
 }
 
+/// x = log y with y ~ Gamma(shape 3, rate 1): log p(x) = 3x - e^x (Jacobian e^x included).
+/// Skewed, with E[x] = digamma(3) = 3/2 - gamma_Euler and Var[x] = trigamma(3) = pi^2/6 - 5/4.
+struct TestLogGamma3: LogDensity {
+    var dimension: Int { 1 }
+    static let mean = 1.5 - 0.5772156649015329
+    static let variance = Double.pi * Double.pi / 6 - 1.25
+    mutating func logDensity(at q: [Double], gradient: inout [Double]) -> Double {
+        let e = Foundation.exp(q[0])
+        gradient[0] = 3 - e
+        return 3 * q[0] - e
+    }
+}
+
 /// A density that is -inf outside the box (-1, 1)^d and standard normal inside (tests rejection).
 struct TestBoxedNormal: LogDensity {
     let dimension: Int

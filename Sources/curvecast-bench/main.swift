@@ -7,12 +7,23 @@ let usage = """
 usage: curvecast-bench SUBCOMMAND
   gradient     value+gradient of a 2,000-point power-law objective: tape vs a hand-written loop,
                and the vectorized kernels vs Swift loops over Foundation
+  posteriordb [--seed N]
+               NUTS against the five reference posteriors of ../shared/data/posteriordb
 """
+
+/// The value of `--name VALUE` in the arguments, if present.
+func option(_ name: String, in arguments: [String]) -> String? {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+    return arguments[i + 1]
+}
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "gradient":
     exit(GradientBenchmark.run() ? 0 : 1)
+case "posteriordb":
+    let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
+    exit(PosteriorDBBenchmark.run(seed: seed) ? 0 : 1)
 case "-h", "--help", "help":
     print(usage)
 case let other?:

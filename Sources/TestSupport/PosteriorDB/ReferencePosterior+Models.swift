@@ -6,6 +6,9 @@ import Foundation
 extension ReferencePosterior {
     /// theta_trans ~ N(0,1); mu ~ N(0,5); tau ~ HalfCauchy(0,5); y ~ N(mu + tau theta_trans, sigma).
     /// Unconstrained: (theta_trans[1..J], mu, log tau). Reported: theta[1..J], mu, tau.
+    /// Even non-centered, this posterior yields an occasional divergence at Stan's default
+    /// delta = 0.8 (Betancourt, "Diagnosing biased inference with divergences", Stan case study,
+    /// 2017: a few remain until adapt_delta is raised), so a handful is expected.
     static func eightSchools(_ reference: [String: ReferenceSummary]) throws -> ReferencePosterior {
         let file = "eight_schools.json"
         let d = try dataFile(file)
@@ -28,7 +31,7 @@ extension ReferencePosterior {
                 let mu = q[j], tau = exp(q[j + 1])
                 return (0..<j).map { mu + tau * q[$0] } + [mu, tau]
             },
-            reference: reference, divergencesExpected: false)
+            reference: reference, divergencesExpected: true)
     }
 
     /// Flat beta; sigma ~ HalfCauchy(0, 2.5); kid_score ~ N(beta1 + beta2 mom_iq, sigma).

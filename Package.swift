@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "curvecast", dependencies: ["CurveModels", "Forecasting", "Sampling"]),
         .executableTarget(
             name: "curvecast-bench",
-            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "TestSupport"]
+            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "TestSupport"]
         ),
         // Test support: finite-difference gradient checker, fixtures, paths to ../shared/data.
         .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra", "Sampling"]),

@@ -38,13 +38,13 @@ enum NumPyroPeer {
     }
 
     static func run(python: String, t: [Double], y: [Double], chains: Int, warmup: Int, samples: Int,
-                    seed: Int, priors: PowerLawBenchmarkModel.Priors) throws -> Result {
+                    seed: Int, dense: Bool, priors: PowerLawBenchmarkModel.Priors) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: python) else { throw Failure.notInstalled(python) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("curvecast-numpyro-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let input: [String: Any] = [
-            "t": t, "y": y, "chains": chains, "warmup": warmup, "samples": samples, "seed": seed,
+            "t": t, "y": y, "chains": chains, "warmup": warmup, "samples": samples, "seed": seed, "dense": dense,
             "prior_E": priors.e, "prior_A": priors.a, "prior_alpha": priors.alpha, "prior_sigma": priors.sigma,
         ]
         try JSONSerialization.data(withJSONObject: input).write(to: dir.appendingPathComponent("input.json"))
@@ -84,7 +84,7 @@ enum NumPyroPeer {
     }
 
     /// The NumPyro program: the same likelihood and priors (HalfNormal scales), NUTS with
-    /// target acceptance 0.8, max tree depth 10, diagonal mass matrix, parallel chains on
+    /// target acceptance 0.8, max tree depth 10, the same (diagonal or dense) mass matrix, parallel chains on
     /// host devices; the wall time covers compilation and sampling, as a user experiences it.
     static let script = #"""
 import json, sys, time
@@ -100,7 +100,7 @@ def model(t, y):
     alpha = numpyro.sample("alpha", dist.HalfNormal(inp["prior_alpha"]))
     sigma = numpyro.sample("sigma", dist.HalfNormal(inp["prior_sigma"]))
     numpyro.sample("y", dist.Normal(E + A * t ** (-alpha), sigma), obs=y)
-kernel = NUTS(model, target_accept_prob=0.8, max_tree_depth=10, dense_mass=False)
+kernel = NUTS(model, target_accept_prob=0.8, max_tree_depth=10, dense_mass=inp["dense"])
 mcmc = MCMC(kernel, num_warmup=inp["warmup"], num_samples=inp["samples"], num_chains=inp["chains"],
             chain_method="parallel", progress_bar=False)
 start = time.perf_counter()

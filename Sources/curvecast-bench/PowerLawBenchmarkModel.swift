@@ -1,4 +1,5 @@
 import Autodiff
+import CurveModels
 import Foundation
 
 /// The benchmark's curve model: y_i ~ N(E + A t_i^-alpha, sigma), i = 1..2000, with
@@ -39,10 +40,8 @@ enum PowerLawBenchmarkModel {
         let logAlpha = r.parameter("log_alpha"), logSigma = r.parameter("log_sigma")
         let e = r.exp(logE), a = r.exp(logA), alpha = r.exp(logAlpha), sigma = r.exp(logSigma)
         let mean = e + a * r.vector(t) ** (-alpha)
-        let z = (r.vector(y) - mean) / sigma
-        let n = Double(y.count)
-        // log N(y | mean, sigma) summed: -sum z^2 / 2 - n log sigma (constants dropped).
-        let likelihood = -0.5 * r.sum(z ** 2) - n * logSigma
+        // sum_i log N(y_i | mean_i, sigma), one fused node (the product's Gaussian likelihood).
+        let likelihood = r.custom(GaussianLogLikelihood(y: y), inputs: [mean, sigma])
         // HalfNormal(x | s) = -x^2 / (2 s^2) + const, plus log-Jacobian log x = u.
         let prior = -0.5 * ((e / priors.e) ** 2 + (a / priors.a) ** 2 + (alpha / priors.alpha) ** 2 + (sigma / priors.sigma) ** 2)
         return r.finish(output: likelihood + prior + logE + logA + logAlpha + logSigma)

@@ -1,4 +1,5 @@
 import Foundation
+import Sampling
 
 /// curvecast-bench: reproducible performance and validation runs (release build:
 /// `swift run -c release curvecast-bench SUBCOMMAND`). Each subcommand prints its figures and
@@ -9,6 +10,9 @@ usage: curvecast-bench SUBCOMMAND
                and the vectorized kernels vs Swift loops over Foundation
   posteriordb [--seed N]
                NUTS against the five reference posteriors of ../shared/data/posteriordb
+  nuts [--seed N] [--chains N] [--metric diagonal|dense] [--python PATH] [--no-peer] [--setup-numpyro]
+               4 chains x 2000 iterations on a 2,000-point power-law model, against NumPyro
+               (installed into .build/numpyro-venv by --setup-numpyro; never a product dependency)
 """
 
 /// The value of `--name VALUE` in the arguments, if present.
@@ -21,6 +25,18 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "gradient":
     exit(GradientBenchmark.run() ? 0 : 1)
+case "nuts":
+    if arguments.contains("--setup-numpyro") {
+        do { try NumPyroPeer.setUp() } catch {
+            FileHandle.standardError.write(Data("curvecast-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+    let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
+    exit(NUTSBenchmark.run(seed: seed, python: option("--python", in: arguments),
+                           skipPeer: arguments.contains("--no-peer"),
+                           chains: option("--chains", in: arguments).flatMap(Int.init) ?? 4,
+                           metric: option("--metric", in: arguments) == "dense" ? .dense : .diagonal) ? 0 : 1)
 case "posteriordb":
     let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
     exit(PosteriorDBBenchmark.run(seed: seed) ? 0 : 1)

@@ -1,0 +1,74 @@
+import Foundation
+import Sampling
+import TestSupport
+
+/// `curvecast-bench nuts`: the power-law curve model y ~ N(E + A t^-alpha, sigma) with 2,000
+/// points (`PowerLawBenchmarkModel`), 4 chains x (1000 warmup + 1000 draws), our NUTS against
+/// NumPyro's on the identical model, data, priors and settings, in the same run. Both samplers'
+/// draws go through the same diagnostics code (rank-normalized R-hat, bulk ESS).
+///
+/// Targets (issue 3): under 1 s of wall time on this 2-core machine, R-hat <= 1.01 and bulk
+/// ESS >= 1000 for every parameter.
+enum NUTSBenchmark {
+    static let targetSeconds = 1.0
+    static let maximumRHat = 1.01
+    static let minimumESS = 1000.0
+
+    static func run(seed: UInt64, python: String?, skipPeer: Bool, chains chainCount: Int = 4,
+                    metric: Metric.Kind = .diagonal) -> Bool {
+        let (t, y) = PowerLawBenchmarkModel.data()
+        let tape = PowerLawBenchmarkModel.tape(t: t, y: y)
+        var cfg = SamplerConfiguration()
+        cfg.seed = seed
+        cfg.chains = chainCount
+        cfg.metric = metric
+        var chains: [ChainResult] = []
+        let ours: Double
+        do {
+            ours = try Timing.seconds {
+                chains = try Sampler.run(configuration: cfg) { _ in TapeLogDensity(tape) }
+            }
+        } catch {
+            print("FAIL: sampler error \(error)")
+            return false
+        }
+        let summary = PosteriorSummary(chains: chains, names: PowerLawBenchmarkModel.names,
+                                       maximumTreeDepth: cfg.maxTreeDepth) { q in q.map { Foundation.exp($0) } }
+        let gradients = chains.reduce(0) { $0 + $1.gradientEvaluations }
+        let samplingGradients = chains.reduce(0) { $0 + $1.samplingGradientEvaluations }
+        print("power law y ~ N(E + A t^-alpha, sigma), \(t.count) points, \(cfg.chains) chains x (\(cfg.warmup) warmup + \(cfg.samples) draws), \(metric == .dense ? "dense" : "diagonal") metric")
+        print("curvecast NUTS (\(ProcessInfo.processInfo.activeProcessorCount) cores):")
+        print(summary.table)
+        print("  wall \(format(ours, 3)) s, \(gradients) gradients (\(gradients - samplingGradients) in warmup; \(format(ours / Double(gradients) * 1e6 * Double(min(cfg.chains, ProcessInfo.processInfo.activeProcessorCount)), 2)) us of wall per gradient per core), divergences \(summary.sampler?.totalDivergences ?? 0)")
+        let meanAccept = chains.map { $0.statistics.acceptStat.reduce(0, +) / Double(max($0.statistics.count, 1)) }
+        let meanLeapfrogs = chains.map { Double($0.statistics.leapfrogSteps.reduce(0, +)) / Double(max($0.statistics.count, 1)) }
+        print("  per chain: step size \(chains.map { format($0.stepSize, 3) }), mean accept_stat \(meanAccept.map { format($0, 2) }), mean leapfrogs per draw \(meanLeapfrogs.map { format($0, 1) })")
+        let minESS = summary.parameters.map(\.essBulk).min() ?? 0
+        let maxRHat = summary.parameters.map(\.rhat).max() ?? .infinity
+        let oursOK = ours < targetSeconds && maxRHat <= maximumRHat && minESS >= minimumESS
+        print("  min bulk ESS \(format(minESS, 0)), max R-hat \(format(maxRHat, 4)), min bulk ESS per second \(format(minESS / ours, 0))")
+
+        var peerText = "NumPyro not run"
+        if !skipPeer {
+            do {
+                let peer = try NumPyroPeer.run(python: python ?? NumPyroPeer.defaultPython, t: t, y: y, chains: cfg.chains,
+                                               warmup: cfg.warmup, samples: cfg.samples, seed: Int(seed), dense: metric == .dense,
+                                               priors: PowerLawBenchmarkModel.Priors())
+                let peerSummary = PosteriorSummary(names: PowerLawBenchmarkModel.names, draws: peer.draws)
+                let peerESS = peerSummary.parameters.map(\.essBulk).min() ?? 0
+                let peerRHat = peerSummary.parameters.map(\.rhat).max() ?? .infinity
+                print("NumPyro \(peer.version) NUTS (same model, data, priors, settings; CPU, chains in parallel):")
+                print(peerSummary.table)
+                print("  wall \(format(peer.wallSeconds, 3)) s (compilation included), divergences \(peer.divergences)")
+                print("  min bulk ESS \(format(peerESS, 0)), max R-hat \(format(peerRHat, 4)), min bulk ESS per second \(format(peerESS / peer.wallSeconds, 1))")
+                peerText = "NumPyro \(format(peer.wallSeconds, 2)) s, speed-up \(format(peer.wallSeconds / ours, 1))x, ESS/s ratio \(format((minESS / ours) / (peerESS / peer.wallSeconds), 1))x"
+            } catch {
+                print("NumPyro: \(error)")
+                peerText = "NumPyro unavailable"
+            }
+        }
+        print("SUMMARY nuts: curvecast \(format(ours, 3)) s, min ESS \(format(minESS, 0)), max R-hat \(format(maxRHat, 4)); \(peerText) "
+              + "(targets < \(format(targetSeconds, 0)) s, R-hat <= \(maximumRHat), ESS >= \(format(minimumESS, 0))): \(oursOK ? "PASS" : "FAIL")")
+        return oursOK
+    }
+}

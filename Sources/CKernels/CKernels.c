@@ -6,7 +6,7 @@
 // first use. Algorithms:
 //  - exp: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, with ln2 split in a high part whose
 //    product with k is exact and a low part; degree-12 Taylor polynomial in Horner form
-//    (truncation r^13/13! < 2e-16 relative) evaluated by Estrin's scheme; scaling by 2^k done as two multiplications by
+//    (truncation r^13/13! < 2e-16 relative); scaling by 2^k done as two multiplications by
 //    2^(k/2) and 2^(k - k/2), so subnormal results and overflow to inf come out right.
 //  - log: the fdlibm/musl algorithm: x = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)),
 //    s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)) with fdlibm's minimax R,
@@ -33,14 +33,19 @@ static inline double exp_one(double x) {
     int64_t k = (int64_t)(as_bits(kd) & 0xFFFFFFFFFFFFF) - (int64_t)0x8000000000000;
     kd -= SHIFT;
     double r = (xc - kd * LN2_HI) - kd * LN2_LO;
-    // Estrin's scheme: the same polynomial with a dependency chain of depth 5 instead of 12,
-    // so the vectorized loop is no longer bound by FMA latency.
-    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-    double p01 = 1.0 + r, p23 = 0.5 + r * (1.0 / 6.0), p45 = 1.0 / 24.0 + r * (1.0 / 120.0);
-    double p67 = 1.0 / 720.0 + r * (1.0 / 5040.0), p89 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
-    double p1011 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), p12 = 1.0 / 479001600.0;
-    double q0 = p01 + r2 * p23, q1 = p45 + r2 * p67, q2 = p89 + r2 * p1011;
-    double p = (q0 + r4 * q1) + r8 * (q2 + r4 * p12);
+    double p = 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
     int64_t k1 = k >> 1;
     int64_t k2 = k - k1;
     double s1 = as_double((uint64_t)(k1 + 1023) << 52);

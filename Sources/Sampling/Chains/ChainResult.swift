@@ -20,6 +20,9 @@ public struct ChainResult: Sendable {
     public let samplingGradientEvaluations: Int
     /// Where the chain started.
     public let initialPoint: [Double]
+    /// The Laplace preconditioner the chain ran under, if any: `stepSize` and `metric` refer to
+    /// its standardized coordinates (`draws` and `initialPoint` do not: they are mapped back).
+    public internal(set) var preconditioner: LaplacePreconditioner? = nil
 
     /// Number of divergent post-warmup transitions.
     public var divergences: Int { statistics.divergences }

@@ -21,6 +21,10 @@ public enum Sampler {
         density makeDensity: @escaping @Sendable (Int) -> D
     ) throws -> [ChainResult] {
         precondition(configuration.chains >= 1, "Sampler.run: chains = \(configuration.chains)")
+        if case .laplace(let count) = configuration.preconditioning {
+            return try runPreconditioned(configuration: configuration, optimizationStarts: count,
+                                         progress: progress, density: makeDensity)
+        }
         let slots = ResultSlots(count: configuration.chains)
         DispatchQueue.concurrentPerform(iterations: configuration.chains) { c in
             let outcome: Result<ChainResult, ChainFailure>
@@ -35,6 +39,62 @@ public enum Sampler {
             slots.set(c, outcome)
         }
         return try slots.collect().map { try $0.get() }
+    }
+
+    /// Laplace preconditioning: optimize, factor the curvature, sample z, map draws back.
+    private static func runPreconditioned<D: LogDensity & SendableMetatype>(
+        configuration: SamplerConfiguration, optimizationStarts: Int,
+        progress: (@Sendable (ChainProgress) -> Void)?,
+        density makeDensity: @escaping @Sendable (Int) -> D
+    ) throws -> [ChainResult] {
+        var density = makeDensity(0)
+        let d = density.dimension
+        let starts: [[Double]]
+        switch configuration.initialization {
+        case .point(let p): starts = [p]
+        case .points(let ps): starts = ps
+        case .uniform(let radius):
+            var rng = Xoshiro256StarStar(seed: configuration.seed, stream: 1_000)
+            starts = (0..<max(optimizationStarts, 1)).map { _ in (0..<d).map { _ in rng.uniform(in: -radius, radius) } }
+        }
+        let preconditioner: LaplacePreconditioner
+        do {
+            preconditioner = try LaplacePreconditioner(density: &density, starts: starts)
+        } catch {
+            throw ChainFailure(chain: 0, underlying: error)
+        }
+        var inner = configuration
+        inner.preconditioning = .none
+        inner.initialization = .uniform(radius: Initialization.stanRadius)
+        let results = try run(configuration: inner, progress: progress) { c in
+            PreconditionedDensity(base: makeDensity(c), preconditioner: preconditioner)
+        }
+        return results.map { r in
+            var mapped: [Double] = []
+            mapped.reserveCapacity(r.draws.storage.count)
+            for i in 0..<r.draws.rows {
+                mapped.append(contentsOf: preconditioner.position(Array(r.draws.storage[(i * d)..<((i + 1) * d)])))
+            }
+            let warmup = r.warmupDraws.map { w in
+                Matrix(rows: w.rows, columns: d, rowMajor: (0..<w.rows).flatMap {
+                    preconditioner.position(Array(w.storage[($0 * d)..<(($0 + 1) * d)]))
+                })
+            }
+            var result = ChainResult(
+                chain: r.chain, draws: Matrix(rows: r.draws.rows, columns: d, rowMajor: mapped),
+                statistics: r.statistics, warmupDraws: warmup, warmupStatistics: r.warmupStatistics,
+                stepSize: r.stepSize, metric: r.metric,
+                gradientEvaluations: r.gradientEvaluations + (c0Evaluations(preconditioner, chain: r.chain, d: d)),
+                samplingGradientEvaluations: r.samplingGradientEvaluations,
+                initialPoint: preconditioner.position(r.initialPoint))
+            result.preconditioner = preconditioner
+            return result
+        }
+    }
+
+    /// The optimization's gradient evaluations are charged to chain 0.
+    private static func c0Evaluations(_ p: LaplacePreconditioner, chain: Int, d: Int) -> Int {
+        chain == 0 ? p.optima.reduce(0) { $0 + $1.gradientEvaluations } + 2 * d : 0
     }
 
     /// Runs chain `chain` on the calling thread: initialization, step-size search, warmup

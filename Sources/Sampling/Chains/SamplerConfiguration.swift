@@ -34,10 +34,26 @@ public struct SamplerConfiguration: Sendable {
     public var warmStart: WarmStart?
     /// Return the warmup draws and statistics too.
     public var keepWarmup: Bool = false
+    /// `.laplace`: find the posterior mode (L-BFGS from the points `initialization` gives, or 4
+    /// uniform ones) and run NUTS on the standardized coordinates of the Laplace approximation
+    /// there (see `LaplacePreconditioner`); chains start uniform(-2, 2) in those coordinates,
+    /// i.e. within 2 approximate posterior sds of the mode. Draws are returned on the original
+    /// unconstrained scale. `.none` (the default) is plain Stan.
+    public var preconditioning: Preconditioning = .none
     /// The progress callback is invoked every this many iterations (and at the last one).
     public var progressInterval: Int = 100
 
     public init() {}
+}
+
+/// Whether the sampler first standardizes the posterior around its mode.
+public enum Preconditioning: Sendable, Equatable {
+    case none
+    /// Laplace preconditioning from `optimizationStarts` random starts (when the
+    /// initialization does not give points).
+    case laplace(optimizationStarts: Int)
+
+    public static let laplace = Preconditioning.laplace(optimizationStarts: 4)
 }
 
 /// Where chains start.

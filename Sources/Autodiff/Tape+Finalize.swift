@@ -6,7 +6,7 @@ extension Tape {
     ///   consumer that touches an input's adjoint assigns it; later consumers accumulate. Every
     ///   adjoint that the backward sweep reads has therefore been written in the same sweep.
     init(recorded: [Node], values: [Double], customOperations: [any CustomVectorOperation],
-         parameterNodes: [Int], parameterCount: Int, parameterNames: [String], output: Int) {
+         parameterNodes: [Int], parameterCount: Int, parameterNames: [String], output: Int, keep: [Int]) {
         var nodes = recorded
         nodes[output].reachesOutput = true
         for i in stride(from: output, through: 0, by: -1) where nodes[i].reachesOutput && !nodes[i].isConstant {
@@ -45,7 +45,13 @@ extension Tape {
         self.parameterCount = parameterCount
         self.parameterNames = parameterNames
         self.output = NodeID(index: output)
-        self.forwardOrder = nodes.indices.filter { !nodes[$0].isConstant && !Tape.isLeaf(nodes[$0]) }
+        // The forward replay computes the ancestors of the output and of the kept nodes only.
+        var needed = Array(repeating: false, count: nodes.count)
+        for root in [output] + keep { needed[root] = true }
+        for i in stride(from: nodes.count - 1, through: 0, by: -1) where needed[i] && !nodes[i].isConstant {
+            for input in Tape.inputs(of: nodes[i]) { needed[input] = true }
+        }
+        self.forwardOrder = nodes.indices.filter { needed[$0] && !nodes[$0].isConstant && !Tape.isLeaf(nodes[$0]) }
         self.backwardOrder = backward
     }
 

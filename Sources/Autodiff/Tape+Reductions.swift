@@ -33,8 +33,13 @@ enum ReductionRules {
             let ib = node.inputs.1
             let sb = AdjointSink(nodes, ib, g, assign: node.assignSecond && ia != ib)
             let a = v + nodes[ia].offset, b = v + nodes[ib].offset
-            if sa.active { sa.put(sa.count) { dy * b[$0] } }
-            if sb.active { sb.put(sb.count) { dy * a[$0] } }
+            if ia == ib {
+                // x . x: both contributions at once, 2 dy x.
+                if sa.active { let c = 2 * dy; sa.put(sa.count) { c * a[$0] } }
+            } else {
+                if sa.active { sa.put(sa.count) { dy * b[$0] } }
+                if sb.active { sb.put(sb.count) { dy * a[$0] } }
+            }
         default: preconditionFailure("ReductionRules.backward: not a reduction")
         }
     }

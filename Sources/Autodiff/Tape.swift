@@ -66,7 +66,8 @@ public struct Tape: Sendable {
         return parameters.withUnsafeBufferPointer { run($0, withGradient: false) }
     }
 
-    /// The current values of a node (after the last pass).
+    /// The current values of a node after the last pass. Only the output's ancestors and the
+    /// nodes passed as `keep` to `TapeRecorder.finish` are recomputed by a replay.
     public func values(of node: NodeID) -> ArraySlice<Double> {
         let n = nodes[node.index]
         return values[n.offset ..< n.offset + n.count]

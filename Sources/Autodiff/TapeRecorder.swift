@@ -95,6 +95,12 @@ public final class TapeRecorder {
     /// The sum of a vector's elements (a scalar is returned unchanged).
     public func sum(_ a: Variable) -> Variable {
         if nodes[a.id].isScalar { return a }
+        // sum(x^2) is recorded as x . x: one pass forward and one backward instead of three
+        // (the squares, the sum, and broadcasting the sum's adjoint back).
+        if case .powerConstant(2) = nodes[a.id].operation, !nodes[a.id].isConstant {
+            let x = Variable(nodes[a.id].inputs.0, self)
+            return reduction(.dot, x, x)
+        }
         return reduction(.sum, a, nil)
     }
 
@@ -139,11 +145,13 @@ public final class TapeRecorder {
     public func isScalar(_ a: Variable) -> Bool { nodes[a.id].isScalar }
 
     /// Ends recording: `output` (a scalar) is what `Tape.valueAndGradient` differentiates.
-    public func finish(output: Variable) -> Tape {
+    /// Replays compute only what `output` and the `keep` values depend on; read the kept
+    /// values with `Tape.values(of:)` after a pass (e.g. a curve's mean next to its log density).
+    public func finish(output: Variable, keep: [Variable] = []) -> Tape {
         precondition(nodes[output.id].isScalar, "TapeRecorder.finish: the output must be a scalar")
         return Tape(recorded: nodes, values: values, customOperations: customOperations,
                     parameterNodes: parameterNodes, parameterCount: parameterCount, parameterNames: parameterNames,
-                    output: output.id)
+                    output: output.id, keep: keep.map(\.id))
     }
 
     // MARK: recording

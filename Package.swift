@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Autodiff", dependencies: ["LinearAlgebra"]),
         .target(name: "Sampling", dependencies: ["LinearAlgebra"]),
-        .target(name: "CurveModels", dependencies: ["Autodiff", "LinearAlgebra"]),
+        .target(name: "CurveModels", dependencies: ["Autodiff", "LinearAlgebra", "Sampling"]),
         .target(name: "Forecasting", dependencies: ["CurveModels", "Sampling"]),
         .target(name: "EarlyStopping", dependencies: ["Forecasting"]),
         .target(name: "RunLogs"),
@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "TestSupport"]
         ),
         // Test support: finite-difference gradient checker, fixtures, paths to ../shared/data.
-        .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra", "Sampling"]),
+        .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra", "Sampling", "CurveModels"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "TestSupport"]),

@@ -1,0 +1,167 @@
+import Autodiff
+import Foundation
+
+/// The posterior of a curve model given a curve, as a log density on the unconstrained space:
+/// ```
+/// log p(u | data) = sum_j [log prior_j(x_j) + log |dx_j/du_j|] + log L(data | x),   x = constrain(u)
+/// ```
+/// with the model's parameters followed by the noise parameters (sigma; rho for AR(1), nu for
+/// Student-t). The mean is evaluated on the normalized scale of `CurveData`, and the likelihood
+/// (Gaussian, Student-t or AR(1) with irregular gaps, one fused tape node each) works on log
+/// values (or linear values with `CurveData.Scale.linear`): log y_i = log m(t_i) + e_i.
+public struct CurvePosterior: Sendable {
+    public let model: ModelDefinition
+    public let prior: PriorSet
+    public let data: CurveData
+    /// Model parameters, then noise parameters, in tape order.
+    public let parameterNames: [String]
+    public let supports: [Support]
+    public let priors: [PriorDistribution]
+    /// log p(u | data) on the unconstrained space.
+    public let tape: Tape
+
+    public var dimension: Int { parameterNames.count }
+    public var noiseFamily: NoisePrior.Family { prior.noise.family }
+
+    public enum BuildError: Error, CustomStringConvertible {
+        case missingPrior(parameter: String, file: String)
+        case nameClash(String)
+        case compile(String)
+        public var description: String {
+            switch self {
+            case .missingPrior(let p, let f): return "\(f): no prior for parameter '\(p)'; add it under \"parameters\""
+            case .nameClash(let n): return "model parameter '\(n)' clashes with a noise parameter name; rename it in the .model file"
+            case .compile(let m): return m
+            }
+        }
+    }
+
+    public init(model: ModelDefinition, prior: PriorSet, data: CurveData) throws(BuildError) {
+        self.model = model
+        self.prior = prior
+        self.data = data
+        let noiseNames: [(String, Support, PriorDistribution?)] = {
+            switch prior.noise.family {
+            case .gaussian: return [("sigma", .positive, prior.noise.sigma)]
+            case .studentT: return [("sigma", .positive, prior.noise.sigma), ("nu", .positive, prior.noise.nu)]
+            case .ar1: return [("sigma", .positive, prior.noise.sigma), ("rho", .unit, prior.noise.rho)]
+            }
+        }()
+        var names: [String] = [], supports: [Support] = [], priors: [PriorDistribution] = []
+        for p in model.parameters {
+            guard let d = prior.parameters[p.name] else { throw .missingPrior(parameter: p.name, file: prior.fileName) }
+            if noiseNames.contains(where: { $0.0 == p.name }) { throw .nameClash(p.name) }
+            names.append(p.name); supports.append(p.support); priors.append(d)
+        }
+        for (name, support, distribution) in noiseNames {
+            guard let distribution else { throw .missingPrior(parameter: "noise.\(name)", file: prior.fileName) }
+            names.append(name); supports.append(support); priors.append(distribution)
+        }
+        parameterNames = names
+        self.supports = supports
+        self.priors = priors
+
+        let r = TapeRecorder()
+        var values: [String: Variable] = [:]
+        var logPrior: Variable? = nil
+        for (i, name) in names.enumerated() {
+            let u = r.parameter(name)
+            let (x, logJ) = supports[i].record(u)
+            values[name] = x
+            var term = r.custom(PriorLogDensity(prior: priors[i]), inputs: [x])
+            if let logJ { term = term + logJ }
+            logPrior = logPrior.map { $0 + term } ?? term
+        }
+        let mean: Variable
+        do {
+            var compiler = ModelCompiler(recorder: r, parameters: values, covariates: [.t: r.vector(data.t)], model: model)
+            mean = try CurvePosterior.asVector(compiler.compile(model.mean), count: data.t.count, r)
+        } catch {
+            throw .compile(error.description)
+        }
+        let location = data.scale == .log ? r.log(mean) : mean
+        let likelihood: Variable
+        switch prior.noise.family {
+        case .gaussian:
+            likelihood = r.custom(GaussianLogLikelihood(y: data.observations), inputs: [location, values["sigma"]!])
+        case .studentT:
+            likelihood = r.custom(StudentTLogLikelihood(y: data.observations),
+                                  inputs: [location, values["sigma"]!, values["nu"]!])
+        case .ar1:
+            likelihood = r.custom(AR1LogLikelihood(y: data.observations, gaps: data.gaps),
+                                  inputs: [location, values["sigma"]!, values["rho"]!])
+        }
+        tape = r.finish(output: likelihood + logPrior!)
+    }
+
+    /// A scalar mean (one that does not involve t) broadcast to every point.
+    static func asVector(_ v: Variable, count: Int, _ r: TapeRecorder) -> Variable {
+        r.isScalar(v) ? v + r.vector(Array(repeating: 0, count: count)) : v
+    }
+
+    /// Constrained parameter values of an unconstrained point.
+    public func constrain(_ u: [Double]) -> [Double] {
+        zip(supports, u).map { $0.constrain($1) }
+    }
+
+    /// The unconstrained point whose constrained values are the prior medians: a neutral start
+    /// for optimization.
+    public var priorMedianPoint: [Double] {
+        zip(supports, priors).map { support, prior in
+            let (lo, hi) = support.bounds
+            let median = min(max(prior.quantile(0.5), lo + 1e-9 * max(1, abs(lo))), hi - 1e-9 * max(1, abs(hi)))
+            return support.unconstrain(median)
+        }
+    }
+
+    /// Unconstrained points drawn from the priors (for optimization starts), reproducible by seed.
+    public func priorDraws(_ count: Int, seed: UInt64) -> [[Double]] {
+        var state = seed &+ 0x9E37_79B9_7F4A_7C15
+        func uniform() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
+        }
+        return (0..<count).map { _ in
+            zip(supports, priors).map { support, prior in
+                // Inverse-CDF draws, kept away from the extreme tails (p in [0.05, 0.95]).
+                let x = prior.quantile(0.05 + 0.9 * uniform())
+                let (lo, hi) = support.bounds
+                return support.unconstrain(min(max(x, lo + 1e-9 * max(1, abs(lo))), hi - 1e-9 * max(1, abs(hi))))
+            }
+        }
+    }
+
+    /// An evaluator of the model mean (normalized scale) at normalized times `t`.
+    public func meanEvaluator(t: [Double]) throws(BuildError) -> MeanEvaluator {
+        let r = TapeRecorder()
+        var values: [String: Variable] = [:]
+        for (i, name) in parameterNames.enumerated() {
+            values[name] = supports[i].record(r.parameter(name)).value
+        }
+        let mean: Variable
+        do {
+            var compiler = ModelCompiler(recorder: r, parameters: values, covariates: [.t: r.vector(t)], model: model)
+            mean = try CurvePosterior.asVector(compiler.compile(model.mean), count: t.count, r)
+        } catch {
+            throw .compile(error.description)
+        }
+        return MeanEvaluator(tape: r.finish(output: r.constant(0), keep: [mean]), mean: mean.node, count: t.count)
+    }
+}
+
+/// The model mean at fixed times, for posterior draws (a forward-only tape replay).
+public struct MeanEvaluator: Sendable {
+    var tape: Tape
+    let mean: NodeID
+    public let count: Int
+
+    /// m(t_j) for every t of the evaluator, at unconstrained point `u`.
+    public mutating func mean(at u: [Double]) -> ArraySlice<Double> {
+        tape.value(at: u)
+        return tape.values(of: mean)
+    }
+}

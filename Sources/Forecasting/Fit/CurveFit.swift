@@ -1,0 +1,71 @@
+import CurveModels
+import Foundation
+import Sampling
+
+/// How a curve posterior is sampled. Defaults: 4 chains x (500 warmup + 500 draws) with
+/// Laplace preconditioning (L-BFGS from the prior median and prior draws, then NUTS on the
+/// standardized coordinates), which reaches R-hat < 1.01 on the shipped models in a fraction of
+/// Stan's default 1000 + 1000 (see README, "nuts").
+public struct FitSettings: Sendable {
+    public var chains = 4
+    public var warmup = 500
+    public var samples = 500
+    public var seed: UInt64 = 1
+    public var maxTreeDepth = 10
+    public var optimizationStarts = 6
+    public var preconditioned = true
+
+    public init() {}
+}
+
+/// A fitted curve model: the posterior, its draws and their diagnostics.
+public struct CurveFit: Sendable {
+    public let posterior: CurvePosterior
+    public let chains: [ChainResult]
+    /// Summary of the constrained parameters (model, then noise).
+    public let summary: PosteriorSummary
+    /// All post-warmup draws on the unconstrained scale, chains concatenated.
+    public let draws: [[Double]]
+
+    /// Whether the diagnostics pass (R-hat, ESS, divergences): a fit that fails says so and
+    /// downstream decisions must not trust it (DESIGN.md, "Sampler").
+    public var diagnosticsPass: Bool { summary.warnings.isEmpty }
+
+    public enum FitError: Error, CustomStringConvertible {
+        case sampler(String)
+        public var description: String {
+            switch self { case .sampler(let m): return "sampling failed: \(m)" }
+        }
+    }
+
+    /// Samples the posterior.
+    public static func run(_ posterior: CurvePosterior, settings: FitSettings = FitSettings(),
+                           progress: (@Sendable (ChainProgress) -> Void)? = nil) throws(FitError) -> CurveFit {
+        var cfg = SamplerConfiguration()
+        cfg.chains = settings.chains
+        cfg.warmup = settings.warmup
+        cfg.samples = settings.samples
+        cfg.seed = settings.seed
+        cfg.maxTreeDepth = settings.maxTreeDepth
+        if settings.preconditioned {
+            cfg.preconditioning = .laplace(optimizationStarts: settings.optimizationStarts)
+            cfg.initialization = .points([posterior.priorMedianPoint]
+                                         + posterior.priorDraws(max(settings.optimizationStarts - 1, 0), seed: settings.seed))
+        }
+        let tape = posterior.tape
+        let chains: [ChainResult]
+        do {
+            chains = try Sampler.run(configuration: cfg, progress: progress) { _ in TapeLogDensity(tape) }
+        } catch {
+            throw .sampler("\(error)")
+        }
+        var draws: [[Double]] = []
+        for chain in chains {
+            let d = chain.draws.columns
+            for i in 0..<chain.draws.rows { draws.append(Array(chain.draws.storage[(i * d)..<((i + 1) * d)])) }
+        }
+        let summary = PosteriorSummary(chains: chains, names: posterior.parameterNames,
+                                       maximumTreeDepth: settings.maxTreeDepth, report: posterior.constrain)
+        return CurveFit(posterior: posterior, chains: chains, summary: summary, draws: draws)
+    }
+}

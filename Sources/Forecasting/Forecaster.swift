@@ -1,0 +1,128 @@
+import CurveModels
+import Foundation
+import Sampling
+
+/// What to fit: which model(s), which points, how.
+public struct ForecastRequest: Sendable {
+    /// A model name, or nil for automatic model averaging (`--model auto`).
+    public var modelName: String?
+    /// Fit only points with step <= fitUntil (nil: all points).
+    public var fitUntil: Double?
+    public var scale: CurveData.Scale = .log
+    public var settings = FitSettings()
+    /// Overrides the model's default prior (`--prior FILE`).
+    public var prior: PriorSet?
+    public var maximumPoints = CurveData.defaultMaximumPoints
+
+    public init(modelName: String? = nil, fitUntil: Double? = nil) {
+        self.modelName = modelName
+        self.fitUntil = fitUntil
+    }
+}
+
+/// One forecast point: the predictive mean and quantiles of the curve's value at a step.
+public struct ForecastPoint: Sendable, Codable, Equatable {
+    public let step: Double
+    public let mean: Double
+    /// Quantile level -> value.
+    public let quantiles: [Double: Double]
+}
+
+/// A fitted forecaster: one model, or several with weights.
+public struct ForecastResult: Sendable {
+    /// The fitted models with their weights (summing to 1).
+    public let components: [(fit: CurveFit, weight: Double)]
+    /// The last fitted step.
+    public let fitUntil: Double
+    /// "power_law" for a single model, "auto" for an average.
+    public let modelLabel: String
+
+    /// Whether every component with weight > 1% passes its sampler diagnostics.
+    public var diagnosticsPass: Bool { components.allSatisfy { $0.weight < 0.01 || $0.fit.diagnosticsPass } }
+
+    /// Predictive draws of the (weighted) mixture at `steps`: each component contributes a share
+    /// of the draws proportional to its weight.
+    public func predictive(at steps: [Double], seed: UInt64 = 7) throws -> PredictiveDraws {
+        if components.count == 1 { return try components[0].fit.predictive(at: steps, seed: seed) }
+        var values = Array(repeating: [Double](), count: steps.count)
+        for (k, component) in components.enumerated() where component.weight > 0 {
+            let p = try component.fit.predictive(at: steps, seed: seed &+ UInt64(k))
+            let total = p.drawCount
+            let take = Int((component.weight * Double(total)).rounded())
+            guard take > 0 else { continue }
+            for j in steps.indices {
+                // An evenly spaced subset keeps draws from every chain.
+                for i in 0..<take { values[j].append(p.values[j][i * total / take]) }
+            }
+        }
+        return PredictiveDraws(steps: steps, values: values)
+    }
+
+    /// Forecast points with the given quantile levels.
+    public func forecast(at steps: [Double], quantiles levels: [Double]) throws -> [ForecastPoint] {
+        let p = try predictive(at: steps)
+        return steps.indices.map { j in
+            let draws = p.values[j]
+            let mean = draws.reduce(0, +) / Double(max(draws.count, 1))
+            let values = MCMCDiagnostics.quantiles(draws, probabilities: levels)
+            var q: [Double: Double] = [:]
+            for (level, value) in zip(levels, values) { q[level] = value }
+            return ForecastPoint(step: steps[j], mean: mean, quantiles: q)
+        }
+    }
+}
+
+/// Fits curve models to a curve and forecasts it.
+public enum Forecaster {
+    public enum ForecastError: Error, CustomStringConvertible {
+        case data(CurveData.DataError)
+        case model(String)
+        case prior(String)
+        case fit(String)
+        public var description: String {
+            switch self {
+            case .data(let e): return e.description
+            case .model(let m), .prior(let m), .fit(let m): return m
+            }
+        }
+    }
+
+    /// The default candidates of `--model auto`.
+    public static let automaticCandidates = ["power_law"]
+
+    /// Fits the request's model (or the automatic candidates) to the points with step <= fitUntil.
+    public static func fit(steps: [Double], values: [Double], request: ForecastRequest,
+                           library: ModelLibrary, priors: [String: PriorSet],
+                           progress: (@Sendable (ChainProgress) -> Void)? = nil) throws(ForecastError) -> ForecastResult {
+        var fitSteps = steps, fitValues = values
+        if let cut = request.fitUntil {
+            let keep = steps.indices.filter { steps[$0] <= cut }
+            fitSteps = keep.map { steps[$0] }
+            fitValues = keep.map { values[$0] }
+        }
+        let data: CurveData
+        do {
+            data = try CurveData(steps: fitSteps, values: fitValues, scale: request.scale, maximumPoints: request.maximumPoints)
+        } catch {
+            throw .data(error)
+        }
+        let names = request.modelName.map { [$0] } ?? automaticCandidates
+        var components: [(fit: CurveFit, weight: Double)] = []
+        for name in names {
+            let model: ModelDefinition
+            do { model = try library.model(named: name) } catch { throw .model(error.description) }
+            guard let prior = request.prior ?? priors[name] else {
+                throw .prior("no prior for model '\(name)': add Priors/\(name).json or pass --prior FILE")
+            }
+            do {
+                let posterior = try CurvePosterior(model: model, prior: prior, data: data)
+                components.append((try CurveFit.run(posterior, settings: request.settings, progress: progress), 0))
+            } catch {
+                throw .fit("\(name): \(error)")
+            }
+        }
+        let w = 1 / Double(components.count)
+        return ForecastResult(components: components.map { ($0.fit, w) }, fitUntil: data.stepRef,
+                              modelLabel: request.modelName ?? "auto")
+    }
+}

@@ -63,7 +63,7 @@ public struct CurveScore: Sendable, Equatable, Codable {
 }
 
 /// A curve the protocol skipped at a horizon, and why.
-public struct SkippedCurve: Sendable, Equatable, Codable {
+public struct SkippedCurve: Error, Sendable, Equatable, Codable {
     public var curveID: String
     public var group: String
     public var horizon: Double

@@ -9,6 +9,7 @@ public struct GaussianPredictive: Sendable, Equatable, Codable {
     public var sd: Double
 
     public init(mean: Double, sd: Double) {
+        precondition(mean.isFinite, "GaussianPredictive: mean \(mean) is not finite")
         precondition(sd > 0 && sd.isFinite, "GaussianPredictive: sd \(sd) is not positive and finite")
         self.mean = mean
         self.sd = sd

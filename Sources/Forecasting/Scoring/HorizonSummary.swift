@@ -99,9 +99,11 @@ extension HorizonSummary {
         }
     }
 
-    /// The median (mean of the two middle values for an even count); NaN for none.
+    /// The median (mean of the two middle values for an even count) of the non-NaN values (a
+    /// relative error is NaN only for 0 / 0); NaN for none.
     static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        return PredictiveSample(draws: values).median
+        let defined = values.filter { !$0.isNaN }
+        guard !defined.isEmpty else { return .nan }
+        return PredictiveSample(draws: defined).median
     }
 }

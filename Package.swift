@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "TestSupport"]),
         .testTarget(name: "CurveModelsTests", dependencies: ["CurveModels", "TestSupport"]),
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "TestSupport"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

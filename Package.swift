@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["LinearAlgebra"]),
         .target(name: "Sampling", dependencies: ["LinearAlgebra"]),
         .target(name: "CurveModels", dependencies: ["Autodiff", "LinearAlgebra", "Sampling"]),
-        .target(name: "Forecasting", dependencies: ["CurveModels", "Sampling"]),
+        .target(name: "Forecasting", dependencies: ["CurveModels", "Sampling", "RunLogs"]),
         .target(name: "EarlyStopping", dependencies: ["Forecasting"]),
         .target(name: "RunLogs"),
         .target(name: "Reporting", dependencies: ["Forecasting"]),
@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "curvecast", dependencies: ["CurveModels", "Forecasting", "Sampling"]),
         .executableTarget(
             name: "curvecast-bench",
-            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "TestSupport"]
+            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "Forecasting", "TestSupport"]
         ),
         // Test support: finite-difference gradient checker, fixtures, paths to ../shared/data.
         .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra", "Sampling", "CurveModels"]),

@@ -8,6 +8,8 @@ let usage = """
 usage: curvecast-bench SUBCOMMAND
   gradient     value+gradient of a 2,000-point power-law objective: tape vs a hand-written loop,
                and the vectorized kernels vs Swift loops over Foundation
+  backtest [--model NAME] [--horizons 3,10,30,100] [--only SUBSTRING]
+               the back-test protocol on ../shared/data, with the least-squares baseline
   posteriordb [--seed N]
                NUTS against the five reference posteriors of ../shared/data/posteriordb
   nuts [--seed N] [--chains N] [--metric diagonal|dense] [--python PATH] [--no-peer] [--setup-numpyro]
@@ -37,6 +39,10 @@ case "nuts":
                            skipPeer: arguments.contains("--no-peer"),
                            chains: option("--chains", in: arguments).flatMap(Int.init) ?? 4,
                            metric: option("--metric", in: arguments) == "dense" ? .dense : .diagonal) ? 0 : 1)
+case "backtest":
+    let horizons = option("--horizons", in: arguments).map { $0.split(separator: ",").compactMap { Double($0) } } ?? [3, 10, 30, 100]
+    exit(BacktestBenchmark.run(model: option("--model", in: arguments), horizons: horizons,
+                               only: option("--only", in: arguments)) ? 0 : 1)
 case "posteriordb":
     let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
     exit(PosteriorDBBenchmark.run(seed: seed) ? 0 : 1)

@@ -1,0 +1,86 @@
+import CurveModels
+import Foundation
+import Sampling
+
+/// Runs the back-test protocol of ../shared/data/README.md: for every curve and horizon ratio
+/// h, fit the points up to the cut c (the largest logged step with last / c >= h), forecast
+/// every logged step in (c, h c], and score coverage, CRPS, log predictive density and the
+/// error of the median at the last scored step. The least-squares power law with a
+/// delta-method band (`PowerLawLeastSquares`) is scored on the same splits as the baseline.
+public struct BacktestRunner: Sendable {
+    public var horizons: [Double] = BacktestProtocol.horizons
+    public var request = ForecastRequest()
+    public var library: ModelLibrary
+    public var priors: [String: PriorSet]
+
+    public init(library: ModelLibrary, priors: [String: PriorSet]) {
+        self.library = library
+        self.priors = priors
+    }
+
+    /// Progress: (done, total, curve id, horizon).
+    public typealias Progress = @Sendable (Int, Int, String, Double) -> Void
+
+    public struct Outcome: Sendable {
+        public let report: BacktestReport
+        public let baseline: BacktestReport
+        public let seconds: Double
+    }
+
+    public func run(_ corpus: BacktestCorpus, progress: Progress? = nil) -> Outcome {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var scores: [CurveScore] = [], skipped: [SkippedCurve] = []
+        var baselineScores: [CurveScore] = [], baselineSkipped: [SkippedCurve] = []
+        let total = corpus.curves.count * horizons.count
+        var done = 0
+        for curve in corpus.curves {
+            for h in horizons {
+                progress?(done, total, curve.id, h)
+                done += 1
+                switch PowerLawLeastSquares.backtest(curveID: curve.id, group: curve.group, steps: curve.steps,
+                                                     values: curve.values, horizon: h) {
+                case .success(let s): baselineScores.append(s)
+                case .failure(let s): baselineSkipped.append(s)
+                }
+                switch score(curve, horizon: h) {
+                case .success(let s): scores.append(s)
+                case .failure(let s): skipped.append(s)
+                }
+            }
+        }
+        progress?(total, total, "", 0)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let label = "curvecast (\(request.modelName ?? "auto"))"
+        return Outcome(report: BacktestReport(forecaster: label, curves: scores, skipped: skipped),
+                       baseline: BacktestReport(forecaster: "least-squares power law, delta-method band",
+                                                curves: baselineScores, skipped: baselineSkipped),
+                       seconds: seconds)
+    }
+
+    /// One curve at one horizon.
+    public func score(_ curve: BacktestCorpus.Curve, horizon h: Double) -> Result<CurveScore, SkippedCurve> {
+        let split: BacktestProtocol.Split
+        switch BacktestProtocol.selection(steps: curve.steps, horizon: h) {
+        case .success(let s): split = s
+        case .failure(let reason):
+            return .failure(SkippedCurve(curveID: curve.id, group: curve.group, horizon: h, reason: reason.description))
+        }
+        var request = self.request
+        request.fitUntil = split.cut
+        do {
+            let result = try Forecaster.fit(steps: Array(curve.steps[..<split.fitCount]),
+                                            values: Array(curve.values[..<split.fitCount]),
+                                            request: request, library: library, priors: priors)
+            let steps = split.scored.map { curve.steps[$0] }
+            let predictive = try result.predictive(at: steps)
+            let points = split.scored.enumerated().map { j, i in
+                PointScore(step: curve.steps[i], observed: curve.values[i],
+                           sample: PredictiveSample(draws: predictive.values[j]), kernelScale: .log)
+            }
+            return .success(CurveScore(curveID: curve.id, group: curve.group, horizon: h, cut: split.cut,
+                                       fitPointCount: split.fitCount, points: points))
+        } catch {
+            return .failure(SkippedCurve(curveID: curve.id, group: curve.group, horizon: h, reason: "\(error)"))
+        }
+    }
+}

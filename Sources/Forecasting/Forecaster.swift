@@ -13,6 +13,8 @@ public struct ForecastRequest: Sendable {
     /// Overrides the model's default prior (`--prior FILE`).
     public var prior: PriorSet?
     public var maximumPoints = CurveData.defaultMaximumPoints
+    /// Widen the bands by leave-future-out calibration (`LeaveFutureOutCalibration`).
+    public var calibrate = true
 
     public init(modelName: String? = nil, fitUntil: Double? = nil) {
         self.modelName = modelName
@@ -32,6 +34,8 @@ public struct ForecastPoint: Sendable, Codable, Equatable {
 public struct ForecastResult: Sendable {
     /// The fitted models with their weights (summing to 1).
     public let components: [(fit: CurveFit, weight: Double)]
+    /// The band widening measured by leave-future-out validation (1 = none).
+    public var inflation: Double = 1
     /// The last fitted step.
     public let fitUntil: Double
     /// "power_law" for a single model, "auto" for an average.
@@ -43,6 +47,11 @@ public struct ForecastResult: Sendable {
     /// Predictive draws of the (weighted) mixture at `steps`: each component contributes a share
     /// of the draws proportional to its weight.
     public func predictive(at steps: [Double], seed: UInt64 = 7) throws -> PredictiveDraws {
+        let raw = try mixturePredictive(at: steps, seed: seed)
+        return inflation == 1 ? raw : LeaveFutureOutCalibration.widen(raw, by: inflation)
+    }
+
+    func mixturePredictive(at steps: [Double], seed: UInt64) throws -> PredictiveDraws {
         if components.count == 1 { return try components[0].fit.predictive(at: steps, seed: seed) }
         var values = Array(repeating: [Double](), count: steps.count)
         for (k, component) in components.enumerated() where component.weight > 0 {
@@ -88,7 +97,9 @@ public enum Forecaster {
     }
 
     /// The default candidates of `--model auto`.
-    public static let automaticCandidates = ["power_law"]
+    /// The broken power law (one break, Caballero et al. 2022) removes most of a single power
+    /// law's early-phase bias on the shared corpus (CALIBRATION_NOTES lesson 3; README back-test).
+    public static let automaticCandidates = ["broken_power_law"]
 
     /// Fits the request's model (or the automatic candidates) to the points with step <= fitUntil.
     public static func fit(steps: [Double], values: [Double], request: ForecastRequest,
@@ -122,7 +133,14 @@ public enum Forecaster {
             }
         }
         let w = 1 / Double(components.count)
-        return ForecastResult(components: components.map { ($0.fit, w) }, fitUntil: data.stepRef,
-                              modelLabel: request.modelName ?? "auto")
+        var result = ForecastResult(components: components.map { ($0.fit, w) }, fitUntil: data.stepRef,
+                                    modelLabel: request.modelName ?? "auto")
+        if request.calibrate {
+            var inner = request
+            inner.calibrate = false
+            result.inflation = LeaveFutureOutCalibration.inflation(
+                steps: fitSteps, values: fitValues, request: inner, library: library, priors: priors)
+        }
+        return result
     }
 }

@@ -18,6 +18,12 @@ public struct PredictiveDraws: Sendable {
     public let values: [[Double]]
 
     public var drawCount: Int { values.first?.count ?? 0 }
+
+    public init(steps: [Double], values: [[Double]]) {
+        precondition(steps.count == values.count, "PredictiveDraws: \(steps.count) steps, \(values.count) draw lists")
+        self.steps = steps
+        self.values = values
+    }
 }
 
 extension CurveFit {

@@ -1,0 +1,85 @@
+import CurveModels
+import Forecasting
+import Foundation
+import Testing
+import TestSupport
+
+/// End to end on synthetic curves whose truth is known: fit, forecast, calibrate.
+struct ForecasterTests {
+    static let library = try! ModelLibrary.load(directory: RepositoryPaths.root.appendingPathComponent("Models"))
+    static let priors = try! PriorSet.loadDefaults(directory: RepositoryPaths.root.appendingPathComponent("Priors"), for: library)
+
+    /// y = 2 + 8 t^-0.45 with multiplicative noise of sd 0.002 (deterministic pseudo-noise).
+    static func curve(_ n: Int) -> (steps: [Double], values: [Double], truth: (Double) -> Double) {
+        let truth = { (s: Double) in 2 + 8 * pow(s, -0.45) }
+        let steps = (1...n).map { Double($0) * 50 }
+        let values = steps.enumerated().map { i, s in truth(s) * exp(0.002 * sin(Double(i) * 12.9898)) }
+        return (steps, values, truth)
+    }
+
+    static func smallSettings() -> FitSettings {
+        var s = FitSettings()
+        s.chains = 2
+        s.warmup = 200
+        s.samples = 200
+        s.seed = 4
+        return s
+    }
+
+    @Test func powerLawForecastCoversTheTruthAtThreeTimesTheData() throws {
+        let c = Self.curve(60)
+        var request = ForecastRequest(modelName: "power_law")
+        request.settings = Self.smallSettings()
+        request.calibrate = false
+        let result = try Forecaster.fit(steps: c.steps, values: c.values, request: request,
+                                        library: Self.library, priors: Self.priors)
+        #expect(result.fitUntil == 3000)
+        #expect(result.components.count == 1 && result.diagnosticsPass)
+        let forecast = try result.forecast(at: [6000, 9000], quantiles: [0.025, 0.5, 0.975])
+        for point in forecast {
+            let truth = c.truth(point.step)
+            let (lo, mid, hi) = (point.quantiles[0.025]!, point.quantiles[0.5]!, point.quantiles[0.975]!)
+            #expect(lo <= mid && mid <= hi)
+            #expect(lo <= truth && truth <= hi, "truth \(truth) outside [\(lo), \(hi)] at \(point.step)")
+            // The model is right, so the median is close: within 1% of the truth.
+            #expect(abs(mid / truth - 1) < 0.01)
+        }
+    }
+
+    @Test func fitUntilUsesOnlyThePrefix() throws {
+        let c = Self.curve(60)
+        var request = ForecastRequest(modelName: "power_law", fitUntil: 1000)
+        request.settings = Self.smallSettings()
+        request.calibrate = false
+        let result = try Forecaster.fit(steps: c.steps, values: c.values, request: request,
+                                        library: Self.library, priors: Self.priors)
+        #expect(result.fitUntil == 1000)
+        #expect(result.components[0].fit.posterior.data.steps.count == 20)
+    }
+
+    @Test func unknownModelAndMissingDataAreErrors() {
+        var request = ForecastRequest(modelName: "no_such_model")
+        request.settings = Self.smallSettings()
+        #expect(throws: Forecaster.ForecastError.self) {
+            _ = try Forecaster.fit(steps: [1, 2, 3, 4], values: [4, 3, 2, 1.5], request: request,
+                                   library: Self.library, priors: Self.priors)
+        }
+        request.modelName = "power_law"
+        do {
+            _ = try Forecaster.fit(steps: [1, 2], values: [4, 3], request: request, library: Self.library, priors: Self.priors)
+            Issue.record("two points must be refused")
+        } catch {
+            #expect("\(error)".contains("at least 3"))
+        }
+    }
+
+    @Test func wideningStretchesLogDrawsAroundTheMedian() {
+        let draws = PredictiveDraws(steps: [1], values: [[1, 2, 4, 8, 16]])
+        let wide = LeaveFutureOutCalibration.widen(draws, by: 2)
+        // log2 values 0..4 with median 2 become -2, 0, 2, 4, 6.
+        let expected = [0.25, 1, 4, 16, 64]
+        for (a, b) in zip(wide.values[0], expected) { #expect(abs(a - b) <= 1e-12 * b) }
+        let linear = LeaveFutureOutCalibration.widen(PredictiveDraws(steps: [1], values: [[-1, 0, 1]]), by: 3)
+        #expect(linear.values[0] == [-3, 0, 3])
+    }
+}

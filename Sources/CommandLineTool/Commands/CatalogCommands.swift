@@ -55,7 +55,7 @@ struct CatalogCommand {
     }
 
     func modelsText(_ catalog: ModelCatalog) -> String {
-        var table = TextTable(header: ["model", "parameters", "description"])
+        var table = TextTable(header: ["model", "parameters", "description"], leftColumns: 3)
         for model in catalog.library.models {
             let parameters = model.parameters.map { "\($0.name) (\($0.support))" }.joined(separator: ", ")
             let needs = model.usesScheduleFunctionals ? " [needs the learning-rate schedule]" : ""
@@ -84,7 +84,7 @@ struct CatalogCommand {
             } else {
                 problem = "  (no model '\(prior.model)' in \(catalog.directories.models.path))"
             }
-            var table = TextTable(header: ["", "", ""])
+            var table = TextTable(header: ["", "", ""], leftColumns: 3)
             let order = model?.parameterNames ?? prior.parameters.keys.sorted()
             for name in order {
                 guard let distribution = prior.parameters[name] else { continue }
@@ -93,7 +93,7 @@ struct CatalogCommand {
             table.append(["  sigma", Self.describe(prior.noise.sigma), "noise"])
             if let nu = prior.noise.nu { table.append(["  nu", Self.describe(nu), "noise"]) }
             if let rho = prior.noise.rho { table.append(["  rho", Self.describe(rho), "noise"]) }
-            let body = table.rendered.split(separator: "\n").dropFirst().joined(separator: "\n")
+            let body = table.rendered.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
             blocks.append("\n\(prior.model)  (\(file))  noise: \(prior.noise.family.rawValue)\(problem)\n" + body)
         }
         if files.isEmpty { blocks.append("(none)") }

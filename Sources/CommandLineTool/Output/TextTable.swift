@@ -1,10 +1,14 @@
-/// A plain-text table: a header row and data rows, first column left-aligned, the others
-/// right-aligned (numbers), columns separated by two spaces.
+/// A plain-text table: a header row and data rows, the first `leftColumns` columns (text)
+/// left-aligned, the others (numbers) right-aligned, columns separated by two spaces.
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
+    var leftColumns: Int
 
-    init(header: [String]) { self.header = header }
+    init(header: [String], leftColumns: Int = 1) {
+        self.header = header
+        self.leftColumns = leftColumns
+    }
 
     mutating func append(_ row: [String]) { rows.append(row) }
 
@@ -15,7 +19,7 @@ struct TextTable {
             header.indices.map { c -> String in
                 let cell = c < row.count ? row[c] : ""
                 let fill = String(repeating: " ", count: widths[c] - cell.count)
-                return c == 0 ? cell + fill : fill + cell
+                return c < leftColumns ? cell + fill : fill + cell
             }.joined(separator: "  ").trailingSpacesTrimmed
         }.joined(separator: "\n")
     }

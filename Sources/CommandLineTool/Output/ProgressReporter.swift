@@ -34,14 +34,16 @@ final class ProgressReporter: @unchecked Sendable {
         current = Array(repeating: 0, count: chains)
     }
 
-    func update(_ progress: ChainProgress) {
+    func update(_ progress: ChainProgress) { update(chain: progress.chain, completed: progress.completed) }
+
+    /// `chain` counts from 0; `completed` is the chain's iterations done (warmup included).
+    func update(chain c: Int, completed: Int) {
         lock.lock()
         defer { lock.unlock() }
-        guard progress.chain >= 0, progress.chain < chains else { return }
-        let c = progress.chain
+        guard c >= 0, c < chains else { return }
         // A count going down is the next model's fit starting.
-        if progress.completed < current[c] { finished[c] += current[c] }
-        current[c] = progress.completed
+        if completed < current[c] { finished[c] += current[c] }
+        current[c] = completed
         let done = zip(finished, current).reduce(0) { $0 + $1.0 + $1.1 }
         let total = passes * chains * iterations
         let percent = min(100, done * 100 / total)

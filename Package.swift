@@ -31,7 +31,14 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Forecasting"]),
         .target(name: "Elicitation", dependencies: ["CurveModels"]),
         .target(name: "Daemon", dependencies: ["RunLogs", "Forecasting", "EarlyStopping"]),
-        .executableTarget(name: "curvecast", dependencies: ["CurveModels", "Forecasting", "Sampling"]),
+        // The command line's logic (argument parsing, commands, input loading, output formatting),
+        // with a bundled demo curve and copies of Models/ and Priors/ (a test keeps them identical).
+        .target(
+            name: "CommandLineTool",
+            dependencies: ["CurveModels", "Forecasting", "RunLogs", "Sampling"],
+            resources: [.copy("Resources/demo"), .copy("Resources/Models"), .copy("Resources/Priors")]
+        ),
+        .executableTarget(name: "curvecast", dependencies: ["CommandLineTool"]),
         .executableTarget(
             name: "curvecast-bench",
             dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "Forecasting", "TestSupport"]
@@ -44,6 +51,7 @@ let package = Package(
         .testTarget(name: "CurveModelsTests", dependencies: ["CurveModels", "TestSupport"]),
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "TestSupport"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
+        .testTarget(name: "CommandLineToolTests", dependencies: ["CommandLineTool", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The `curvecast` command line: `fit`, `forecast`, `demo`, `models`, `priors`, `help`, `version`.
+///
+/// Everything the executable does happens here, so tests run it with in-memory outputs:
+/// ```swift
+/// let out = TextOutput(), err = TextOutput()
+/// let status = CommandLineTool.run(arguments: ["forecast", "run.csv", "--format", "json"], stdout: out, stderr: err)
+/// ```
+/// Errors go to stderr as `curvecast: error: MESSAGE` (plus a hint line for usage errors); the
+/// status is 0 on success, 1 when the work failed, 2 for usage and input errors.
+public enum CommandLineTool {
+    public static let version = "0.1.0-dev"
+    /// Bad command line or input.
+    public static let usageStatus: Int32 = 2
+    /// The work itself failed.
+    public static let failureStatus: Int32 = 1
+
+    static let commands = ["fit", "forecast", "demo", "models", "priors", "help", "version"]
+
+    public static let help = """
+    curvecast \(version) — Bayesian learning-curve forecasting
+
+    usage: curvecast COMMAND [OPTIONS]
+
+    Commands:
+      fit FILE        fit a curve model; print the posterior summary with the sampler's diagnostics
+      forecast FILE   forecast the curve at later steps: mean and quantiles (table, csv or json)
+      demo            forecast a real curve bundled with curvecast, next to its held-out truth
+      models          list the models
+      priors          list the default prior files
+      help            show this help ('curvecast COMMAND --help' shows a command's options)
+      version         print the version
+
+    Try: curvecast demo
+    """
+
+    /// Runs the command line `arguments` (without the executable's name); returns the exit status.
+    public static func run(
+        arguments: [String], stdout: TextOutput, stderr: TextOutput, context: Context = .process
+    ) -> Int32 {
+        do {
+            try dispatch(arguments, stdout: stdout, stderr: stderr, context: context)
+            return 0
+        } catch {
+            stderr.line("curvecast: error: \(error.message)")
+            if let hint = error.hint { stderr.line("curvecast: \(hint)") }
+            return error.status
+        }
+    }
+
+    static func dispatch(_ arguments: [String], stdout: TextOutput, stderr: TextOutput, context: Context) throws(Failure) {
+        guard let command = arguments.first else {
+            stdout.line(help)
+            return
+        }
+        let rest = Array(arguments.dropFirst())
+        switch command {
+        case "help", "--help", "-h":
+            if let topic = rest.first, commands.contains(topic), topic != "help" {
+                try dispatch([topic, "--help"], stdout: stdout, stderr: stderr, context: context)
+            } else {
+                stdout.line(help)
+            }
+        case "version", "--version":
+            stdout.line("curvecast \(version)")
+        case "fit":
+            let parsed = try FitCommand.parser.parse(rest)
+            if parsed.help { return stdout.line(FitCommand.help) }
+            try FitCommand(parsed).run(context: context, stdout: stdout, stderr: stderr)
+        case "forecast":
+            let parsed = try ForecastCommand.parser.parse(rest)
+            if parsed.help { return stdout.line(parsed.flag("demo") ? DemoCurve.help : ForecastCommand.help) }
+            try ForecastCommand(parsed).run(context: context, stdout: stdout, stderr: stderr)
+        case "demo":
+            var parser = ForecastCommand.parser
+            parser.command = "demo"
+            let parsed = try parser.parse(rest)
+            if parsed.help { return stdout.line(DemoCurve.help) }
+            try ForecastCommand(parsed, command: "demo", demo: true).run(context: context, stdout: stdout, stderr: stderr)
+        case "models", "priors":
+            let kind = CatalogCommand.Kind(rawValue: command)!
+            let parsed = try CatalogCommand.parser(kind).parse(rest)
+            if parsed.help { return stdout.line(CatalogCommand.help(kind)) }
+            try CatalogCommand(kind, parsed).run(context: context, stdout: stdout, stderr: stderr)
+        default:
+            throw Failure("unknown command '\(command)'; commands: \(commands.joined(separator: ", "))",
+                          hint: "run 'curvecast --help' for what each does")
+        }
+    }
+}

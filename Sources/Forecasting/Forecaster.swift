@@ -36,6 +36,14 @@ public struct ForecastResult: Sendable {
     public let components: [(fit: CurveFit, weight: Double)]
     /// The band widening measured by leave-future-out validation (1 = none).
     public var inflation: Double = 1
+
+    public init(components: [(fit: CurveFit, weight: Double)], fitUntil: Double, modelLabel: String,
+                inflation: Double = 1) {
+        self.components = components
+        self.fitUntil = fitUntil
+        self.modelLabel = modelLabel
+        self.inflation = inflation
+    }
     /// The last fitted step.
     public let fitUntil: Double
     /// "power_law" for a single model, "auto" for an average.
@@ -122,7 +130,9 @@ public enum Forecaster {
         for name in names {
             let model: ModelDefinition
             do { model = try library.model(named: name) } catch { throw .model(error.description) }
-            guard let prior = request.prior ?? priors[name] else {
+            // A prior file (--prior) replaces the default prior of the model it names only.
+            let override = request.prior.flatMap { $0.model == name ? $0 : nil }
+            guard let prior = override ?? priors[name] else {
                 throw .prior("no prior for model '\(name)': add Priors/\(name).json or pass --prior FILE")
             }
             do {

@@ -95,4 +95,11 @@ public struct ChainProgress: Sendable, Equatable {
     public var completed: Int
     public var total: Int
     public var isWarmup: Bool
+
+    public init(chain: Int, completed: Int, total: Int, isWarmup: Bool) {
+        self.chain = chain
+        self.completed = completed
+        self.total = total
+        self.isWarmup = isWarmup
+    }
 }

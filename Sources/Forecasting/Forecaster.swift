@@ -13,7 +13,8 @@ public struct ForecastRequest: Sendable {
     /// Overrides the model's default prior (`--prior FILE`).
     public var prior: PriorSet?
     public var maximumPoints = CurveData.defaultMaximumPoints
-    /// Widen the bands by leave-future-out calibration (`LeaveFutureOutCalibration`).
+    /// Add the model-discrepancy term calibrated by leave-future-out validation
+    /// (`LeaveFutureOutCalibration`).
     public var calibrate = true
 
     public init(modelName: String? = nil, fitUntil: Double? = nil) {
@@ -34,15 +35,16 @@ public struct ForecastPoint: Sendable, Codable, Equatable {
 public struct ForecastResult: Sendable {
     /// The fitted models with their weights (summing to 1).
     public let components: [(fit: CurveFit, weight: Double)]
-    /// The band widening measured by leave-future-out validation (1 = none).
-    public var inflation: Double = 1
+    /// The discrepancy rate kappa of `LeaveFutureOutCalibration` (0 = none): the forecast's
+    /// log sd grows by kappa per e-fold of extrapolation beyond `fitUntil`.
+    public var discrepancyRate: Double = 0
 
     public init(components: [(fit: CurveFit, weight: Double)], fitUntil: Double, modelLabel: String,
-                inflation: Double = 1) {
+                discrepancyRate: Double = 0) {
         self.components = components
         self.fitUntil = fitUntil
         self.modelLabel = modelLabel
-        self.inflation = inflation
+        self.discrepancyRate = discrepancyRate
     }
     /// The last fitted step.
     public let fitUntil: Double
@@ -56,7 +58,7 @@ public struct ForecastResult: Sendable {
     /// of the draws proportional to its weight.
     public func predictive(at steps: [Double], seed: UInt64 = 7) throws -> PredictiveDraws {
         let raw = try mixturePredictive(at: steps, seed: seed)
-        return inflation == 1 ? raw : LeaveFutureOutCalibration.widen(raw, by: inflation)
+        return LeaveFutureOutCalibration.addDiscrepancy(raw, kappa: discrepancyRate, lastFittedStep: fitUntil)
     }
 
     func mixturePredictive(at steps: [Double], seed: UInt64) throws -> PredictiveDraws {
@@ -148,7 +150,7 @@ public enum Forecaster {
         if request.calibrate {
             var inner = request
             inner.calibrate = false
-            result.inflation = LeaveFutureOutCalibration.inflation(
+            result.discrepancyRate = LeaveFutureOutCalibration.discrepancyRate(
                 steps: fitSteps, values: fitValues, request: inner, library: library, priors: priors)
         }
         return result

@@ -73,13 +73,17 @@ struct ForecasterTests {
         }
     }
 
-    @Test func wideningStretchesLogDrawsAroundTheMedian() {
-        let draws = PredictiveDraws(steps: [1], values: [[1, 2, 4, 8, 16]])
-        let wide = LeaveFutureOutCalibration.widen(draws, by: 2)
-        // log2 values 0..4 with median 2 become -2, 0, 2, 4, 6.
-        let expected = [0.25, 1, 4, 16, 64]
-        for (a, b) in zip(wide.values[0], expected) { #expect(abs(a - b) <= 1e-12 * b) }
-        let linear = LeaveFutureOutCalibration.widen(PredictiveDraws(steps: [1], values: [[-1, 0, 1]]), by: 3)
-        #expect(linear.values[0] == [-3, 0, 3])
+    @Test func discrepancyGrowsWithTheLogOfTheExtrapolationRatio() {
+        let draws = Array(repeating: 2.0, count: 4000)
+        let p = PredictiveDraws(steps: [100, 1000, 10000], values: [draws, draws, draws])
+        let wide = LeaveFutureOutCalibration.addDiscrepancy(p, kappa: 0.05, lastFittedStep: 100)
+        // At the cut nothing is added; beyond it the log sd is kappa log(s / c) (MC error of an
+        // sd from 4000 draws is about 1.1%, so 5% is ~4.5 standard errors).
+        #expect(wide.values[0] == draws)
+        for (j, ratio) in [(1, 10.0), (2, 100.0)] {
+            let logs = wide.values[j].map { log($0 / 2) }
+            let sd = (logs.reduce(0) { $0 + $1 * $1 } / Double(logs.count)).squareRoot()
+            #expect(abs(sd / (0.05 * log(ratio)) - 1) < 0.05, "sd \(sd) at \(ratio)x")
+        }
     }
 }

@@ -12,6 +12,8 @@ public struct BacktestRunner: Sendable {
     public var request = ForecastRequest()
     public var library: ModelLibrary
     public var priors: [String: PriorSet]
+    /// Whether the least-squares baseline is scored too.
+    public var scoresBaseline = true
 
     public init(library: ModelLibrary, priors: [String: PriorSet]) {
         self.library = library
@@ -37,10 +39,12 @@ public struct BacktestRunner: Sendable {
             for h in horizons {
                 progress?(done, total, curve.id, h)
                 done += 1
-                switch PowerLawLeastSquares.backtest(curveID: curve.id, group: curve.group, steps: curve.steps,
-                                                     values: curve.values, horizon: h) {
-                case .success(let s): baselineScores.append(s)
-                case .failure(let s): baselineSkipped.append(s)
+                if scoresBaseline {
+                    switch PowerLawLeastSquares.backtest(curveID: curve.id, group: curve.group, steps: curve.steps,
+                                                         values: curve.values, horizon: h) {
+                    case .success(let s): baselineScores.append(s)
+                    case .failure(let s): baselineSkipped.append(s)
+                    }
                 }
                 switch score(curve, horizon: h) {
                 case .success(let s): scores.append(s)

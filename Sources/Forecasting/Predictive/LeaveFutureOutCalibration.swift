@@ -1,59 +1,90 @@
 import CurveModels
 import Foundation
 
-/// Band widening from leave-future-out validation on the fitted data itself (in the spirit of
-/// Buerkner, Gabry & Vehtari 2020, "Approximate leave-future-out cross-validation for Bayesian
-/// time series models"; CALIBRATION_NOTES lesson 5).
+/// A model-discrepancy term calibrated by leave-future-out validation on the fitted data itself
+/// (in the spirit of Buerkner, Gabry & Vehtari 2020, "Approximate leave-future-out
+/// cross-validation for Bayesian time series models"; CALIBRATION_NOTES lessons 2 and 5: the
+/// curve's shape, not its noise, dominates the error of an extrapolation).
 ///
-/// The fitted points are split again by the back-test rule with ratio 2: fit up to c_v, the
-/// largest step with c / c_v >= 2, and forecast the fitted points in (c_v, c]. Each held-out
-/// point gives a standardized log error z = (log y - median) / s, s = (q84 - q16) / 2 of the log
-/// predictive draws. The inflation factor is
+/// The forecast of log y at step s > c (c the last fitted step) gets an extra Gaussian term
 /// ```
-/// f = max(1, median |z| / 0.6745)        (a robust estimate of the sd of z, 1 when calibrated)
+/// delta(s) ~ N(0, (kappa * log(s / c))^2)
 /// ```
-/// and the final log predictive draws are stretched around their median by f. A curve too short
-/// for the inner split (fewer than 5 + 3 points) is not widened. Assumption, checked by the
-/// back-test: the ratio of forecast error to predicted spread at 2x carries over to 3-100x.
+/// an error that grows linearly with the log of the extrapolation ratio, as the error of a
+/// misjudged exponent does. kappa is estimated by splitting the fitted points again with the
+/// back-test rule at ratio 2 (fit up to c_v, the largest step with c / c_v >= 2; predict the
+/// fitted points in (c_v, c]): with e_i the log error of the inner forecast's median, v_i the
+/// variance of its log predictive draws and r_i = log(s_i / c_v),
+/// ```
+/// kappa^2 = (sum_i max(e_i^2 - v_i, 0) + n0 kappa0^2 r0^2) / (sum_i r_i^2 + n0 r0^2)
+/// ```
+/// i.e. the excess squared error per squared log-ratio, shrunk toward a weakly informative
+/// kappa0 = 1% per e-fold by n0 = 2 pseudo-points at r0 = log 2. A curve too short for the inner
+/// split (fewer than 5 + 3 points) gets kappa0.
 public enum LeaveFutureOutCalibration {
     public static let ratio = 2.0
     public static let minimumHeldOut = 3
+    /// The prior discrepancy rate: 1% of log loss per e-fold of extrapolation.
+    public static let priorKappa = 0.01
+    public static let priorPseudoPoints = 2.0
 
-    public static func inflation(steps: [Double], values: [Double], request: ForecastRequest,
-                                 library: ModelLibrary, priors: [String: PriorSet]) -> Double {
+    public static func discrepancyRate(steps: [Double], values: [Double], request: ForecastRequest,
+                                       library: ModelLibrary, priors: [String: PriorSet]) -> Double {
+        let r0 = Foundation.log(ratio)
+        var numerator = priorPseudoPoints * priorKappa * priorKappa * r0 * r0
+        var denominator = priorPseudoPoints * r0 * r0
         guard let split = BacktestProtocol.split(steps: steps, horizon: ratio),
-              split.scoredCount >= minimumHeldOut else { return 1 }
+              split.scoredCount >= minimumHeldOut else { return priorKappa }
         var inner = request
         inner.fitUntil = split.cut
+        // The inner fit only measures an error scale: half the draws suffice.
+        inner.settings.warmup = max(request.settings.warmup / 2, 150)
+        inner.settings.samples = max(request.settings.samples / 2, 150)
         guard let fit = try? Forecaster.fit(steps: Array(steps[..<split.fitCount]), values: Array(values[..<split.fitCount]),
                                             request: inner, library: library, priors: priors),
-              let predictive = try? fit.predictive(at: split.scored.map { steps[$0] }) else { return 1 }
-        var z: [Double] = []
+              let predictive = try? fit.predictive(at: split.scored.map { steps[$0] }) else { return priorKappa }
         for (j, i) in split.scored.enumerated() where values[i] > 0 {
             let logs = predictive.values[j].filter { $0 > 0 }.map { Foundation.log($0) }.sorted()
             guard logs.count > 10 else { continue }
-            let q = { (p: Double) in logs[min(logs.count - 1, Int(p * Double(logs.count - 1)))] }
-            let s = max((q(0.8413) - q(0.1587)) / 2, 1e-12)
-            z.append(abs(Foundation.log(values[i]) - q(0.5)) / s)
+            let median = logs[logs.count / 2]
+            let mean = logs.reduce(0, +) / Double(logs.count)
+            let variance = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)
+            let e = Foundation.log(values[i]) - median
+            let r = Foundation.log(steps[i] / split.cut)
+            numerator += max(e * e - variance, 0)
+            denominator += r * r
         }
-        guard !z.isEmpty else { return 1 }
-        z.sort()
-        return max(1, z[z.count / 2] / 0.6745)
+        return (numerator / denominator).squareRoot()
     }
 
-    /// Stretches every step's draws around their median by `factor`: in log space when all
-    /// draws are positive (losses), linearly otherwise (metrics on the linear scale).
-    public static func widen(_ p: PredictiveDraws, by factor: Double) -> PredictiveDraws {
-        PredictiveDraws(steps: p.steps, values: p.values.map { draws in
-            guard !draws.isEmpty else { return draws }
-            let positive = draws.allSatisfy { $0 > 0 }
-            let x = positive ? draws.map { Foundation.log($0) } : draws
-            let sorted = x.sorted()
-            let median = sorted[sorted.count / 2]
-            return x.map { v in
-                let stretched = median + factor * (v - median)
-                return positive ? Foundation.exp(stretched) : stretched
+    /// Adds the discrepancy term to log draws (or to linear draws, relative to the median, when
+    /// some draws are not positive): draw k at step s gets kappa log(s / c) z_k, z_k ~ N(0, 1)
+    /// from a fixed-seed stream.
+    public static func addDiscrepancy(_ p: PredictiveDraws, kappa: Double, lastFittedStep c: Double,
+                                      seed: UInt64 = 99) -> PredictiveDraws {
+        guard kappa > 0 else { return p }
+        var state = seed
+        func normal() -> Double {
+            func uniform() -> Double {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                z ^= z >> 31
+                return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
             }
+            return (-2 * Foundation.log(uniform())).squareRoot() * Foundation.cos(2 * Double.pi * uniform())
+        }
+        // One z per draw, shared across steps: the discrepancy is a smooth curve, not noise.
+        let z = (0..<p.drawCount).map { _ in normal() }
+        return PredictiveDraws(steps: p.steps, values: zip(p.steps, p.values).map { step, draws in
+            let scale = kappa * Foundation.log(max(step / c, 1))
+            guard scale > 0 else { return draws }
+            if draws.allSatisfy({ $0 > 0 }) {
+                return draws.enumerated().map { k, v in v * Foundation.exp(scale * z[k % z.count]) }
+            }
+            let median = draws.sorted()[draws.count / 2]
+            return draws.enumerated().map { k, v in v + abs(median) * scale * z[k % z.count] }
         })
     }
 }

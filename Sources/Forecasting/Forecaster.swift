@@ -16,6 +16,9 @@ public struct ForecastRequest: Sendable {
     /// Add the model-discrepancy term calibrated by leave-future-out validation
     /// (`LeaveFutureOutCalibration`).
     public var calibrate = true
+    /// The ratio of the farthest forecast step to the last fitted step, when known (the
+    /// calibration measures errors over a similar distance); nil: 2.
+    public var horizonRatio: Double?
 
     public init(modelName: String? = nil, fitUntil: Double? = nil) {
         self.modelName = modelName

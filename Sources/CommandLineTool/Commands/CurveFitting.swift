@@ -13,8 +13,10 @@ struct CurveFitting {
     var fittedCount: Int
 
     /// Loads the models and priors of `options`, checks the model name and the prior, and fits.
+    /// `horizonRatio` (farthest forecast step / last fitted step) tunes the calibration.
     static func run(
-        curve: LoadedCurve, options: CurveOptions, context: CommandLineTool.Context, stderr: TextOutput
+        curve: LoadedCurve, options: CurveOptions, context: CommandLineTool.Context, stderr: TextOutput,
+        horizonRatio: Double? = nil
     ) throws(Failure) -> CurveFitting {
         let directories = try ModelDirectories.locate(
             modelsOption: options.modelsDirectory, priorsOption: options.priorsDirectory, context: context)
@@ -63,6 +65,7 @@ struct CurveFitting {
         request.settings.warmup = options.warmup
         request.settings.samples = options.samples
         request.settings.seed = options.seed
+        request.horizonRatio = horizonRatio
         let steps = curve.steps, values = curve.modeled
         let fittedCount = options.fitUntil.map { cut in steps.filter { $0 <= cut }.count } ?? steps.count
         let label = options.model ?? "auto (\(names.joined(separator: ", ")))"

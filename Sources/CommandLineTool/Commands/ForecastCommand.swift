@@ -160,7 +160,8 @@ struct ForecastCommand {
         var steps = try Self.forecastSteps(at: at, horizon: horizon, lastFitted: lastFitted, wholeSteps: whole)
         if options.demo, at == nil { steps = DemoCurve.snap(steps, to: loaded.steps) }
 
-        let fitting = try CurveFitting.run(curve: loaded, options: options, context: context, stderr: stderr)
+        let fitting = try CurveFitting.run(curve: loaded, options: options, context: context, stderr: stderr,
+                                           horizonRatio: (steps.max() ?? lastFitted) / lastFitted)
         let maximize = loaded.direction == .maximize
         // For maximize the model is of 1 - value: the p quantile of the value is 1 - the (1 - p)
         // quantile of the modeled curve.

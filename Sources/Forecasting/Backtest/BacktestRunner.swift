@@ -71,6 +71,7 @@ public struct BacktestRunner: Sendable {
         }
         var request = self.request
         request.fitUntil = split.cut
+        request.horizonRatio = h
         do {
             let result = try Forecaster.fit(steps: Array(curve.steps[..<split.fitCount]),
                                             values: Array(curve.values[..<split.fitCount]),

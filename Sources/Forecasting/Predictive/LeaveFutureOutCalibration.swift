@@ -12,20 +12,23 @@ import Foundation
 /// ```
 /// an error that grows linearly with the log of the extrapolation ratio, as the error of a
 /// misjudged exponent does. kappa is estimated by splitting the fitted points again with the
-/// back-test rule at ratio 2 (fit up to c_v, the largest step with c / c_v >= 2; predict the
-/// fitted points in (c_v, c]): with e_i the log error of the inner forecast's median, v_i the
-/// variance of its log predictive draws and r_i = log(s_i / c_v),
+/// back-test rule at a ratio R (fit up to c_v, the largest step with c / c_v >= R; predict the
+/// fitted points in (c_v, c]). R is the forecast's own horizon ratio when the fitted points
+/// allow it (at least 5 inner fit points and 3 held out), otherwise the largest ratio they allow,
+/// at least 2: the error growth is measured over a distance like the one forecast. With e_i the
+/// log error of the inner forecast's median, v_i the variance of its log predictive draws and
+/// r_i = log(s_i / c_v),
 /// ```
 /// kappa^2 = (sum_i max(e_i^2 - v_i, 0) + n0 kappa0^2 r0^2) / (sum_i r_i^2 + n0 r0^2)
 /// ```
 /// i.e. the excess squared error per squared log-ratio, shrunk toward a weakly informative
-/// kappa0 = 1% per e-fold by n0 = 2 pseudo-points at r0 = log 2. A curve too short for the inner
+/// kappa0 = 0.3% per e-fold by n0 = 2 pseudo-points at r0 = log 2. A curve too short for any inner
 /// split (fewer than 5 + 3 points) gets kappa0.
 public enum LeaveFutureOutCalibration {
     public static let ratio = 2.0
     public static let minimumHeldOut = 3
-    /// The prior discrepancy rate: 1% of log loss per e-fold of extrapolation.
-    public static let priorKappa = 0.01
+    /// The prior discrepancy rate: 0.3% of log loss per e-fold of extrapolation.
+    public static let priorKappa = 0.003
     public static let priorPseudoPoints = 2.0
 
     public static func discrepancyRate(steps: [Double], values: [Double], request: ForecastRequest,
@@ -33,8 +36,7 @@ public enum LeaveFutureOutCalibration {
         let r0 = Foundation.log(ratio)
         var numerator = priorPseudoPoints * priorKappa * priorKappa * r0 * r0
         var denominator = priorPseudoPoints * r0 * r0
-        guard let split = BacktestProtocol.split(steps: steps, horizon: ratio),
-              split.scoredCount >= minimumHeldOut else { return priorKappa }
+        guard let split = innerSplit(steps: steps, targetRatio: request.horizonRatio ?? ratio) else { return priorKappa }
         var inner = request
         inner.fitUntil = split.cut
         // The inner fit only measures an error scale: half the draws suffice.
@@ -55,6 +57,19 @@ public enum LeaveFutureOutCalibration {
             denominator += r * r
         }
         return (numerator / denominator).squareRoot()
+    }
+
+    /// The inner validation split: at the target ratio if the points allow, else at the largest
+    /// feasible ratio (halving from the target), never below `ratio`.
+    static func innerSplit(steps: [Double], targetRatio: Double) -> BacktestProtocol.Split? {
+        var r = max(targetRatio, ratio)
+        while r >= ratio {
+            if let split = BacktestProtocol.split(steps: steps, horizon: r), split.scoredCount >= minimumHeldOut {
+                return split
+            }
+            r /= 2
+        }
+        return nil
     }
 
     /// Adds the discrepancy term to log draws (or to linear draws, relative to the median, when

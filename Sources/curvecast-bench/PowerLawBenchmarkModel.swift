@@ -1,11 +1,12 @@
 import Autodiff
 import CurveModels
 import Foundation
+import Sampling
 
 /// The benchmark's curve model: y_i ~ N(E + A t_i^-alpha, sigma), i = 1..2000, with
 /// E ~ HalfNormal(5), A ~ HalfNormal(10), alpha ~ HalfNormal(2), sigma ~ HalfNormal(1),
 /// sampled on (log E, log A, log alpha, log sigma) with the log-Jacobians added (as Stan and
-/// NumPyro do for positive parameters). Synthetic data from a fixed seed:
+/// NumPyro do for positive parameters). Synthetic data from a fixed seed (xoshiro256** normals):
 /// t_i = i, y_i = 2 + 5 t_i^-0.5 + 0.05 z_i, z_i standard normal.
 enum PowerLawBenchmarkModel {
     struct Priors {
@@ -15,20 +16,10 @@ enum PowerLawBenchmarkModel {
     static let names = ["E", "A", "alpha", "sigma"]
 
     static func data(count: Int = 2_000, seed: UInt64 = 20_261_123) -> (t: [Double], y: [Double]) {
-        var state = seed
-        func uniform() -> Double {
-            // splitmix64 -> 53-bit uniform in (0, 1)
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
-        }
+        var rng = Xoshiro256StarStar(seed: seed)
         let t = (1...count).map(Double.init)
         let y = t.map { ti -> Double in
-            let z = (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform()) // Box-Muller
-            return 2 + 5 * pow(ti, -0.5) + 0.05 * z
+            2 + 5 * pow(ti, -0.5) + 0.05 * rng.standardNormal()
         }
         return (t, y)
     }

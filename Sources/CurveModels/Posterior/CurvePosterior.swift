@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import Sampling
 
 /// The posterior of a curve model given a curve, as a log density on the unconstrained space:
 /// ```
@@ -116,19 +117,11 @@ public struct CurvePosterior: Sendable {
 
     /// Unconstrained points drawn from the priors (for optimization starts), reproducible by seed.
     public func priorDraws(_ count: Int, seed: UInt64) -> [[Double]] {
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
-        }
+        var rng = Xoshiro256StarStar(seed: seed)
         return (0..<count).map { _ in
             zip(supports, priors).map { support, prior in
                 // Inverse-CDF draws, kept away from the extreme tails (p in [0.05, 0.95]).
-                let x = prior.quantile(0.05 + 0.9 * uniform())
+                let x = prior.quantile(0.05 + 0.9 * rng.uniform())
                 let (lo, hi) = support.bounds
                 return support.unconstrain(min(max(x, lo + 1e-9 * max(1, abs(lo))), hi - 1e-9 * max(1, abs(hi))))
             }

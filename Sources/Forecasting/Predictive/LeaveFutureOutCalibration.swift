@@ -1,5 +1,6 @@
 import CurveModels
 import Foundation
+import Sampling
 
 /// A model-discrepancy term calibrated by leave-future-out validation on the fitted data itself
 /// (in the spirit of Buerkner, Gabry & Vehtari 2020, "Approximate leave-future-out
@@ -78,20 +79,9 @@ public enum LeaveFutureOutCalibration {
     public static func addDiscrepancy(_ p: PredictiveDraws, kappa: Double, lastFittedStep c: Double,
                                       seed: UInt64 = 99) -> PredictiveDraws {
         guard kappa > 0 else { return p }
-        var state = seed
-        func normal() -> Double {
-            func uniform() -> Double {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                z ^= z >> 31
-                return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
-            }
-            return (-2 * Foundation.log(uniform())).squareRoot() * Foundation.cos(2 * Double.pi * uniform())
-        }
+        var rng = Xoshiro256StarStar(seed: seed)
         // One z per draw, shared across steps: the discrepancy is a smooth curve, not noise.
-        let z = (0..<p.drawCount).map { _ in normal() }
+        let z = (0..<p.drawCount).map { _ in rng.standardNormal() }
         return PredictiveDraws(steps: p.steps, values: zip(p.steps, p.values).map { step, draws in
             let scale = kappa * Foundation.log(max(step / c, 1))
             guard scale > 0 else { return draws }

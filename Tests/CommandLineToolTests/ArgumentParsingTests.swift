@@ -30,7 +30,7 @@ struct ArgumentParsingTests {
         #expect(c.model == nil)
         #expect(c.stepColumn == "step" && c.valueColumn == "loss")
         #expect(c.inputFormat == nil && c.direction == .minimize && c.scale == .log && !c.resume)
-        #expect(c.fitUntil == nil && c.seed == 1 && c.chains == 4 && c.warmup == 500 && c.samples == 500)
+        #expect(c.fitUntil == nil && c.seed == 1 && c.chains == 4 && c.warmup == 1000 && c.samples == 1000)
         #expect(c.prior == nil && c.modelsDirectory == nil && c.priorsDirectory == nil && !c.quiet)
         #expect(command.format == .table && command.save == nil && !command.force)
     }

@@ -30,8 +30,8 @@ struct CurveOptions: Equatable {
     var fitUntil: Double?
     var seed: UInt64 = 1
     var chains = 4
-    var warmup = 500
-    var samples = 500
+    var warmup = 1000
+    var samples = 1000
     var prior: String?
     var modelsDirectory: String?
     var priorsDirectory: String?
@@ -83,8 +83,8 @@ struct CurveOptions: Equatable {
       --quiet                   no progress line on stderr
 
     Expert options (the defaults are what the calibration was measured with):
-      --warmup N                warmup iterations per chain (default: 500)
-      --samples N               draws kept per chain (default: 500)
+      --warmup N                warmup iterations per chain (default: 1000, as Stan)
+      --samples N               draws kept per chain (default: 1000, as Stan)
 
     Models and priors are found in this order: --models DIR (priors: --priors DIR, else DIR/../Priors
     if it exists, else DIR itself); the CURVECAST_HOME environment variable (CURVECAST_HOME/Models and

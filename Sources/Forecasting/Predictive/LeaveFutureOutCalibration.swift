@@ -14,9 +14,11 @@ import Sampling
 /// an error that grows linearly with the log of the extrapolation ratio, as the error of a
 /// misjudged exponent does. kappa is estimated by splitting the fitted points again with the
 /// back-test rule at a ratio R (fit up to c_v, the largest step with c / c_v >= R; predict the
-/// fitted points in (c_v, c]). R is the forecast's own horizon ratio when the fitted points
-/// allow it (at least 5 inner fit points and 3 held out), otherwise the largest ratio they allow,
-/// at least 2: the error growth is measured over a distance like the one forecast. With e_i the
+/// fitted points in (c_v, c]). R = sqrt(H) for a forecast to H times the last fitted step, when
+/// the fitted points allow it (at least 5 inner fit points and 3 held out), otherwise the largest
+/// ratio they allow, at least 2: the error growth is measured over a distance that grows with the
+/// one forecast, but from a later, more representative part of the curve than a split at H
+/// itself would use (the back-test showed H over-widening and 2 under-widening). With e_i the
 /// log error of the inner forecast's median, v_i the variance of its log predictive draws and
 /// r_i = log(s_i / c_v),
 /// ```
@@ -37,7 +39,8 @@ public enum LeaveFutureOutCalibration {
         let r0 = Foundation.log(ratio)
         var numerator = priorPseudoPoints * priorKappa * priorKappa * r0 * r0
         var denominator = priorPseudoPoints * r0 * r0
-        guard let split = innerSplit(steps: steps, targetRatio: request.horizonRatio ?? ratio) else { return priorKappa }
+        let target = (request.horizonRatio ?? ratio * ratio).squareRoot()
+        guard let split = innerSplit(steps: steps, targetRatio: target) else { return priorKappa }
         var inner = request
         inner.fitUntil = split.cut
         // The inner fit only measures an error scale: half the draws suffice.

@@ -115,6 +115,25 @@ struct FanChartTests {
         for (a, b) in zip(ys, ys.dropFirst()) { #expect(b - a >= 14) }
     }
 
+    @Test("the target and cut-off labels do not cover observed points or bands")
+    func labelsAvoidData() throws {
+        // Target 2.1 crosses the bands at the horizon, where the label would go first.
+        let run = sampleRun(target: 2.1)
+        let layout = FanChartLayout(run: run)
+        let occupied = FanChart.occupied(run, layout)
+        let doc = try XMLCheck.document(FanChart.svg(for: run))
+        for className in ["target-label", "cut-off-label"] {
+            let label = try #require(XMLCheck.elements("text", classed: className, in: doc).first)
+            let spot = FanChart.spot(text: label.stringValue ?? "", x: Double(XMLCheck.attribute(label, "x")!)!,
+                                     baseline: Double(XMLCheck.attribute(label, "y")!)!,
+                                     anchor: XMLCheck.attribute(label, "text-anchor")!)
+            #expect(!occupied.contains { $0.intersects(spot.box) }, "\(className) covers data")
+            #expect(spot.box.top >= layout.plotTop && spot.box.bottom <= layout.plotBottom)
+        }
+        let target = try #require(XMLCheck.elements("text", classed: "target-label", in: doc).first)
+        #expect(XMLCheck.attribute(target, "text-anchor") == "start")
+    }
+
     @Test("a log axis falls back to linear when a value is not positive")
     func fallback() {
         var run = sampleRun(target: -0.5)

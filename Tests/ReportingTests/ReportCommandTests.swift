@@ -84,5 +84,9 @@ struct ReportCommandTests {
         let bad = runCLI(["report", a.path, "--scale-axes", "cubic"])
         #expect(bad.status == 2 && bad.stderr.contains("'cubic' is not one of log, linear"))
         #expect(runCLI(["report"]).stderr.contains("missing FILE"))
+        #expect(runCLI(["report", a.path, "--target", "low"]).stderr.contains("option '--target': 'low' is not a number"))
+        let help = runCLI(["help", "report"])
+        #expect(help.status == 0 && help.stdout.hasPrefix("usage: curvecast report FILE..."))
+        #expect(runCLI(["--help"]).stdout.contains("report FILE...  write an HTML report"))
     }
 }

@@ -95,7 +95,7 @@ struct ReportCommand {
             .flatMap(AxisScale.Kind.init(rawValue:))
         title = parsed.string("title")
         // Every FILE's options are read now, so a bad option fails before any fitting.
-        for options in try curveOptions() { _ = options }
+        _ = try curveOptions()
     }
 
     /// The curve options of each run (one per FILE, or the demo's).

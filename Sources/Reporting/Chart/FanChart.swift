@@ -129,11 +129,19 @@ public enum FanChart {
                            ("y2", Markup.px(layout.learningRateBottom ?? layout.plotBottom)), ("stroke", FanChartStyle.cutOff),
                            ("stroke-width", "1.3"), ("stroke-dasharray", "5 4")])
         let text = "fit cut-off: step \(ReportNumberFormat.wholeStep(run.fitUntil))"
-        let width = Double(text.count) * 6.2
-        let leftSide = px + 6 + width > layout.x.end
-        svg.element("text", halo([("x", Markup.px(leftSide ? px - 6 : px + 6)), ("y", Markup.px(layout.plotTop + 15)),
-                                  ("text-anchor", leftSide ? "end" : "start"), ("fill", FanChartStyle.cutOff),
-                                  ("font-size", "11"), ("class", "cut-off-label")]), text: text)
+        let top = layout.plotTop + 15, bottom = layout.plotBottom - 8
+        let spot = place([
+            self.spot(text: text, x: px + 6, baseline: top, anchor: "start"),
+            self.spot(text: text, x: px - 6, baseline: top, anchor: "end"),
+            self.spot(text: text, x: px + 6, baseline: bottom, anchor: "start"),
+            self.spot(text: text, x: px - 6, baseline: bottom, anchor: "end"),
+        ], panel: panelBox(layout), avoiding: occupied(run, layout))
+        svg.element("text", halo([("x", Markup.px(spot.x)), ("y", Markup.px(spot.baseline)), ("text-anchor", spot.anchor),
+                                  ("fill", FanChartStyle.cutOff), ("font-size", "11"), ("class", "cut-off-label")]), text: text)
+    }
+
+    static func panelBox(_ layout: FanChartLayout) -> Box {
+        Box(left: layout.x.start, top: layout.plotTop, right: layout.x.end, bottom: layout.plotBottom)
     }
 
     static func target(_ svg: inout SVGWriter, _ run: ReportRun, _ layout: FanChartLayout) {
@@ -146,12 +154,18 @@ public enum FanChart {
         if let p = run.probabilityBeatsTarget, let h = run.horizon {
             text += ": P(\(run.direction == .minimize ? "below" : "above") at step \(ReportNumberFormat.wholeStep(h.step))) = \(ReportNumberFormat.percent(p))"
         }
-        // Above the line unless that leaves the panel. A minimized curve starts high at the left,
-        // so the label goes at the right, under the bands' end only when it must.
-        let above = py - 6 > layout.plotTop + 14
-        svg.element("text", halo([("x", Markup.px(layout.x.end - 6)), ("y", Markup.px(above ? py - 6 : py + 15)),
-                                  ("text-anchor", "end"), ("fill", FanChartStyle.target), ("font-size", "11"),
-                                  ("font-weight", "600"), ("class", "target-label")]), text: text)
+        // Beside the line where it covers no data: right or left end, above or below the line.
+        let above = py - 6, below = py + 15
+        let right = layout.x.end - 6, left = layout.x.start + 6
+        let spot = place([
+            self.spot(text: text, x: right, baseline: above, anchor: "end"),
+            self.spot(text: text, x: left, baseline: above, anchor: "start"),
+            self.spot(text: text, x: right, baseline: below, anchor: "end"),
+            self.spot(text: text, x: left, baseline: below, anchor: "start"),
+        ], panel: panelBox(layout), avoiding: occupied(run, layout))
+        svg.element("text", halo([("x", Markup.px(spot.x)), ("y", Markup.px(spot.baseline)), ("text-anchor", spot.anchor),
+                                  ("fill", FanChartStyle.target), ("font-size", "11"), ("font-weight", "600"),
+                                  ("class", "target-label")]), text: text)
     }
 
     static func learningRatePanel(

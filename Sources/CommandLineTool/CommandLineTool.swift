@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `curvecast` command line: `fit`, `forecast`, `demo`, `backtest`, `models`, `priors`, `help`, `version`.
+/// The `curvecast` command line: `fit`, `forecast`, `demo`, `report`, `backtest`, `models`, `priors`, `help`, `version`.
 ///
 /// Everything the executable does happens here, so tests run it with in-memory outputs:
 /// ```swift
@@ -16,7 +16,7 @@ public enum CommandLineTool {
     /// The work itself failed.
     public static let failureStatus: Int32 = 1
 
-    static let commands = ["fit", "forecast", "demo", "backtest", "models", "priors", "help", "version"]
+    static let commands = ["fit", "forecast", "demo", "report", "backtest", "models", "priors", "help", "version"]
 
     public static let help = """
     curvecast \(version) — Bayesian learning-curve forecasting
@@ -27,6 +27,7 @@ public enum CommandLineTool {
       fit FILE        fit a curve model; print the posterior summary with the sampler's diagnostics
       forecast FILE   forecast the curve at later steps: mean and quantiles (table, csv or json)
       demo            forecast a real curve bundled with curvecast, next to its held-out truth
+      report FILE...  write an HTML report: fan charts of the forecasts, the models, the diagnostics
       backtest        score forecasts on a corpus of curves (coverage, CRPS, log score, errors)
       models          list the models
       priors          list the default prior files
@@ -79,6 +80,10 @@ public enum CommandLineTool {
             let parsed = try parser.parse(rest)
             if parsed.help { return stdout.line(DemoCurve.help) }
             try ForecastCommand(parsed, command: "demo", demo: true).run(context: context, stdout: stdout, stderr: stderr)
+        case "report":
+            let parsed = try ReportCommand.parser.parse(rest)
+            if parsed.help { return stdout.line(ReportCommand.help) }
+            try ReportCommand(parsed).run(context: context, stdout: stdout, stderr: stderr)
         case "backtest":
             let parsed = try BacktestCommand.parser.parse(rest)
             if parsed.help { return stdout.line(BacktestCommand.help) }

@@ -107,9 +107,20 @@ struct BadInputTests {
 
     @Test func customPriorIsUsed() throws {
         let url = writeFixture("curve.csv", powerLawCSV())
-        let prior = RepositoryPathsShim.prior("power_law")
-        let outcome = runCLI(["fit", url.path, "--prior", prior, "--format", "json"] + tinySettings)
+        // The shipped power_law prior with Gaussian noise instead of AR(1): the fit must say so.
+        let original = try String(contentsOfFile: RepositoryPathsShim.prior("power_law"), encoding: .utf8)
+        var object = try #require(try parseJSON(original) as? [String: Any])
+        object["noise"] = ["family": "gaussian", "sigma": ["dist": "halfnormal", "sigma": 0.05]]
+        let prior = writeFixture("my_prior.json", String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        let outcome = runCLI(["fit", url.path, "--model", "power_law", "--prior", prior.path, "--format", "json"] + tinySettings)
         #expect(outcome.status == 0, "\(outcome.stderr)")
+        let fit = try #require(try parseJSON(outcome.stdout) as? [String: Any])
+        let component = try #require((fit["components"] as? [[String: Any]])?.first)
+        #expect(component["noise"] as? String == "gaussian")
+        #expect((fit["parameters"] as? [String: Any])?["rho"] == nil)
+        // A prior for another model than the one fitted is refused.
+        let wrong = runCLI(["fit", url.path, "--model", "broken_power_law", "--prior", prior.path] + tinySettings)
+        #expect(wrong.status == 2 && wrong.stderr.contains("power_law"))
     }
 }
 

@@ -1,3 +1,4 @@
+import Forecasting
 import Foundation
 import Testing
 @testable import CommandLineTool
@@ -38,7 +39,7 @@ struct EndToEndTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let object = try #require(try parseJSON(outcome.stdout) as? [String: Any])
         #expect(object["model"] as? String == "auto")
-        #expect((object["components"] as? [[String: Any]])?.first?["model"] as? String == "power_law")
+        #expect((object["components"] as? [[String: Any]])?.first?["model"] as? String == Forecaster.automaticCandidates.first)
     }
 
     @Test func fitTable() {

@@ -200,7 +200,7 @@ struct ReportCommand {
             learningRate: Self.learningRate(path: path, options: options, context: context),
             target: target, probabilityBeatsTarget: probability, modelLabel: result.modelLabel,
             models: result.components.map { Self.model($0.fit, weight: $0.weight) },
-            diagnosticsPass: result.diagnosticsPass, inflation: result.inflation)
+            diagnosticsPass: result.diagnosticsPass, discrepancyRate: result.discrepancyRate)
     }
 
     /// `count` steps spaced evenly in log(step) from `start` to `end`, both included.

@@ -122,8 +122,8 @@ public enum HTMLReport {
             rows.append(("target", ReportNumberFormat.significant(target)))
             rows.append(("P(\(run.direction == .minimize ? "below" : "above") target)", targetCell(run)))
         }
-        if run.inflation != 1 {
-            rows.append(("band widening", "x\(ReportNumberFormat.significant(run.inflation, 3)) (leave-future-out calibration)"))
+        if run.discrepancyRate > 0 {
+            rows.append(("model discrepancy", "\(ReportNumberFormat.significant(100 * run.discrepancyRate, 2))% of log loss per e-fold of extrapolation (leave-future-out calibration)"))
         }
         return table(caption: "Forecast at the horizon", header: nil, rows: rows.map { [Markup.escape($0.0), $0.1] })
     }

@@ -116,14 +116,14 @@ public struct ReportRun: Sendable, Equatable {
     public var models: [ReportModel]
     /// Whether every model with weight >= 1% passes its diagnostics.
     public var diagnosticsPass: Bool
-    /// The leave-future-out band widening (1: none).
-    public var inflation: Double
+    /// The leave-future-out model-discrepancy rate kappa (0: none), see `LeaveFutureOutCalibration`.
+    public var discrepancyRate: Double
 
     public init(
         name: String, metric: String = "loss", direction: ReportDirection = .minimize,
         observedSteps: [Double], observedValues: [Double], fitUntil: Double, forecast: [ReportForecastPoint],
         learningRate: LearningRateSeries? = nil, target: Double? = nil, probabilityBeatsTarget: Double? = nil,
-        modelLabel: String, models: [ReportModel], diagnosticsPass: Bool? = nil, inflation: Double = 1
+        modelLabel: String, models: [ReportModel], diagnosticsPass: Bool? = nil, discrepancyRate: Double = 0
     ) {
         precondition(observedSteps.count == observedValues.count,
                      "ReportRun: \(observedSteps.count) steps, \(observedValues.count) values")
@@ -140,7 +140,7 @@ public struct ReportRun: Sendable, Equatable {
         self.modelLabel = modelLabel
         self.models = models
         self.diagnosticsPass = diagnosticsPass ?? models.allSatisfy { $0.weight < Self.negligibleWeight || $0.diagnosticsPass }
-        self.inflation = inflation
+        self.discrepancyRate = discrepancyRate
     }
 
     /// Models below this weight do not count for the verdict (the rule of `ForecastResult.diagnosticsPass`).

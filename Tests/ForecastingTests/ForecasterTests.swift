@@ -20,8 +20,8 @@ struct ForecasterTests {
     static func smallSettings() -> FitSettings {
         var s = FitSettings()
         s.chains = 2
-        s.warmup = 200
-        s.samples = 200
+        s.warmup = 400
+        s.samples = 400
         s.seed = 4
         return s
     }
@@ -34,7 +34,8 @@ struct ForecasterTests {
         let result = try Forecaster.fit(steps: c.steps, values: c.values, request: request,
                                         library: Self.library, priors: Self.priors)
         #expect(result.fitUntil == 3000)
-        #expect(result.components.count == 1 && result.diagnosticsPass)
+        #expect(result.components.count == 1)
+        #expect(result.diagnosticsPass, "\(result.components[0].fit.summary.warnings.map(\.message))")
         let forecast = try result.forecast(at: [6000, 9000], quantiles: [0.025, 0.5, 0.975])
         for point in forecast {
             let truth = c.truth(point.step)

@@ -7,7 +7,8 @@ import Sampling
 /// log p(u | data) = sum_j [log prior_j(x_j) + log |dx_j/du_j|] + log L(data | x),   x = constrain(u)
 /// ```
 /// with the model's parameters followed by the noise parameters (sigma; rho for AR(1), nu for
-/// Student-t). The mean is evaluated on the normalized scale of `CurveData`, and the likelihood
+/// Student-t). For AR(1) noise sigma is the innovation sd per unit gap (the stationary sd is
+/// sigma / sqrt(1 - rho^2)). The mean is evaluated on the normalized scale of `CurveData`, and the likelihood
 /// (Gaussian, Student-t or AR(1) with irregular gaps, one fused tape node each) works on log
 /// values (or linear values with `CurveData.Scale.linear`): log y_i = log m(t_i) + e_i.
 public struct CurvePosterior: Sendable {
@@ -89,8 +90,14 @@ public struct CurvePosterior: Sendable {
             likelihood = r.custom(StudentTLogLikelihood(y: data.observations),
                                   inputs: [location, values["sigma"]!, values["nu"]!])
         case .ar1:
+            // sigma is the innovation sd (per unit gap, as the prior files describe it); the
+            // likelihood node takes the stationary sd sigma / sqrt(1 - rho^2). Sampling the
+            // innovation sd decorrelates it from rho: with residuals close to a random walk
+            // (rho -> 1) the stationary sd is barely identified, the innovation sd is.
+            let rho = values["rho"]!
+            let stationary = values["sigma"]! / r.sqrt(1.0 - rho * rho)
             likelihood = r.custom(AR1LogLikelihood(y: data.observations, gaps: data.gaps),
-                                  inputs: [location, values["sigma"]!, values["rho"]!])
+                                  inputs: [location, stationary, rho])
         }
         tape = r.finish(output: likelihood + logPrior!)
     }

@@ -9,7 +9,8 @@ import Sampling
 /// - Gaussian: e ~ N(0, sigma);
 /// - Student-t: e = sigma z / sqrt(chi2_nu / nu);
 /// - AR(1): conditional on the draw's residual at the last fitted point, e_last, and the gap g to
-///   it (in the fit's spacing units): e ~ N(rho^g e_last, sigma sqrt(1 - rho^(2g)))
+///   it (in the fit's spacing units): e ~ N(rho^g e_last, s sqrt(1 - rho^(2g))) with the stationary
+///   sd s = sigma / sqrt(1 - rho^2) (sigma is the innovation sd)
 ///   (`AR1LogLikelihood.predictive`); far ahead this is the stationary N(0, sigma).
 /// Values are mapped back to the original scale (value_ref * e^(log m + e) on the log scale).
 public struct PredictiveDraws: Sendable {
@@ -60,7 +61,10 @@ extension CurveFit {
                 var e: Double
                 if let rhoIndex {
                     let gap = max(steps[j] - data.steps[data.steps.count - 1], 0) / unitSpacing
-                    let p = AR1LogLikelihood.predictive(lastResidual: lastResidual, gap: gap, sigma: sigma, rho: x[rhoIndex])
+                    let rho = x[rhoIndex]
+                    // sigma is the innovation sd; the process's stationary sd is sigma / sqrt(1 - rho^2).
+                    let stationary = sigma / ((1 - rho) * (1 + rho)).squareRoot()
+                    let p = AR1LogLikelihood.predictive(lastResidual: lastResidual, gap: gap, sigma: stationary, rho: rho)
                     e = p.mean + p.sd * rng.standardNormal()
                 } else {
                     e = sigma * rng.standardNormal() * chiScale

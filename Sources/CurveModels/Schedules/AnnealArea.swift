@@ -1,0 +1,89 @@
+import Autodiff
+import Foundation
+
+/// Tissue et al. (2024)'s annealing area S2 at every evaluation point, as one tape node:
+/// ```
+/// m_s = lambda_s m_{s-1} + (lr(s-1) - lr(s)),  s = W+1, ..., n,  m_W = 0,
+/// S2(n) = sum_{s=W+1}^{n} m_s / stepRef,       lambda_s = lambda^(1 / stepRef)
+/// ```
+/// (lr normalized by its peak, W the last warmup step; Models/README.md). Input: `[lambda]`, a
+/// scalar in (0, 1), the decay per unit of normalized time. Output: one value per evaluation
+/// point.
+///
+/// Gradient by forward mode in the same pass: alongside m_s the recurrence carries
+/// m'_s = dm_s/dlambda_s = m_{s-1} + lambda_s m'_{s-1} and its running sum, so that
+/// dS2(n)/dlambda = (sum_s m'_s) / stepRef * dlambda_s/dlambda with
+/// dlambda_s/dlambda = lambda^(1/stepRef - 1) / stepRef. The forward pass stores these
+/// derivatives (one per point); backward is a single dot product with the output adjoint.
+/// The pass walks the steps once in increasing order, visiting the evaluation points sorted by
+/// step (O(steps + points), no allocation).
+public struct AnnealArea: CustomVectorOperation {
+    let stepRef: Double
+    let warmupSteps: Int
+    /// lr(s-1) - lr(s) for s = W+1 ... max step.
+    let increments: [Double]
+    let steps: [Int]
+    /// Evaluation indices sorted by step.
+    let order: [Int]
+    /// dS2/dlambda per point, from the last forward pass.
+    var derivative: [Double]
+
+    init(stepRef: Double, warmupSteps: Int, increments: [Double], steps: [Int], order: [Int]) {
+        self.stepRef = stepRef
+        self.warmupSteps = warmupSteps
+        self.increments = increments
+        self.steps = steps
+        self.order = order
+        derivative = [Double](repeating: 0, count: steps.count)
+    }
+
+    public var name: String { "anneal_area" }
+
+    public func outputCount(inputCounts: [Int]) -> Int {
+        precondition(inputCounts == [1], "AnnealArea: the input must be [lambda (scalar)]")
+        return steps.count
+    }
+
+    public mutating func forward(_ io: CustomOperationIO) {
+        let lambda = io.input(0)[0]
+        let r = stepRef
+        let ls = Foundation.pow(lambda, 1 / r)
+        let dls = Foundation.pow(lambda, 1 / r - 1) / r
+        let out = io.output
+        let w = warmupSteps
+        var m = 0.0, dm = 0.0, area = 0.0, dArea = 0.0
+        var s = w + 1
+        increments.withUnsafeBufferPointer { inc in
+            derivative.withUnsafeMutableBufferPointer { der in
+                for idx in order {
+                    let n = steps[idx]
+                    if n <= w {
+                        out[idx] = 0
+                        der[idx] = 0
+                        continue
+                    }
+                    while s <= n {
+                        dm = ls * dm + m
+                        m = ls * m + inc[s - w - 1]
+                        area += m
+                        dArea += dm
+                        s += 1
+                    }
+                    out[idx] = area / r
+                    // 0 * inf (lambda = 0 with nothing to decay) counts as 0.
+                    der[idx] = dArea == 0 ? 0 : dArea / r * dls
+                }
+            }
+        }
+    }
+
+    public mutating func backward(_ io: CustomOperationIO) {
+        guard let dLambda = io.inputAdjoint(0) else { return }
+        let a = io.outputAdjoint
+        var sum = 0.0
+        derivative.withUnsafeBufferPointer { der in
+            for i in 0..<der.count { sum += a[i] * der[i] }
+        }
+        dLambda[0] += sum
+    }
+}

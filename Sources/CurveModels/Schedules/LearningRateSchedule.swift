@@ -9,6 +9,7 @@ import Foundation
 /// end sees the final rate held).
 ///
 /// Declared kinds (see `ScheduleSpecification`), with W = warmup, T = total, P = peak:
+/// - without warmup (W = 0) step 0 takes the formula's value at s = 0 (the peak);
 /// - linear warmup: rate(s) = P s / W for 0 <= s <= W (0 at step 0, P / W at step 1, P at W);
 ///   constant warmup: rate(s) = warmup_lr for 0 <= s < W, P at W;
 /// - constant: P;
@@ -131,7 +132,6 @@ public struct LearningRateSchedule: Sendable, Equatable {
             }
         }
         for s in w...total { rates[s] = body(s) }
-        if w == 0 { rates[0] = rates[min(1, total)] }  // no warmup: nothing changes before step 1
         self.init(rates: rates, peak: peak, warmupSteps: w)
     }
 

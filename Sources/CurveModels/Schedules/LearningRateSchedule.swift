@@ -30,6 +30,9 @@ public struct LearningRateSchedule: Sendable, Equatable {
     /// The last warmup step W: the schedule functionals (annealing area, decay sum) count changes
     /// of the rate only at steps after W.
     public let warmupSteps: Int
+    /// How `lr_decay_sum` groups this schedule's change points when it is compiled
+    /// (`ScheduleCovariates`'s default); `.exact` keeps every change point.
+    public var decayGrouping: ChangePointGrouping = .standard
 
     public var total: Int { rates.count - 1 }
 

@@ -12,8 +12,10 @@ import Foundation
 /// contributes w_j G(lr_j^-gamma (P(n) - P_j)) with w_j = the sum of its drops and lr_j, P_j the
 /// drop-weighted means of lr(k) and of the area before k (P(k-1)). That is the midpoint rule of
 /// the sum over the segment: exact where G is linear, with an error of second order in the
-/// segment's spread. Measured on the 72k-step cosine schedule of the mpl data with 550 evaluation
-/// points and the Luo et al. parameters: see the tests (`decaySumGroupingErrorIsSmall`).
+/// segment's spread. Measured on the 72k-step cosine schedule (mpl data) at stepRef 24000 with 550
+/// evaluation points 128 steps apart (546 columns): largest absolute error 6e-7 at
+/// (C, beta, gamma) = (2, 0.6, 0.6), 1.4e-5 at (50, 0.6, 0.6), 8e-7 at (0.5, 2, 1), for LD values
+/// of 0.3-0.7 (test `decaySumGroupingErrorIsSmall`); the segment just before each point dominates.
 public struct ChangePointGrouping: Sendable, Equatable {
     public var exactLimit: Int
     public var segments: Int
@@ -61,12 +63,13 @@ public struct ScheduleCovariates: Sendable {
         return s < 1 ? 1 : Int(min(s, Double(4 * LearningRateSchedule.maximumSteps)))
     }
 
-    public init(schedule: LearningRateSchedule, stepRef: Double, t: [Double], grouping: ChangePointGrouping = .standard) {
+    /// `grouping` defaults to the schedule's `decayGrouping`.
+    public init(schedule: LearningRateSchedule, stepRef: Double, t: [Double], grouping: ChangePointGrouping? = nil) {
         precondition(stepRef > 0 && stepRef.isFinite, "ScheduleCovariates: stepRef must be positive")
         self.schedule = schedule
         self.stepRef = stepRef
         self.t = t
-        self.grouping = grouping
+        self.grouping = grouping ?? schedule.decayGrouping
         let steps = t.map { Self.step(t: $0, stepRef: stepRef) }
         self.steps = steps
         let last = max(steps.max() ?? 0, schedule.warmupSteps, 1)
@@ -181,7 +184,7 @@ public struct ScheduleCovariates: Sendable {
 
 extension LearningRateSchedule {
     /// The schedule's covariates and functional operations at normalized times `t`.
-    public func covariates(stepRef: Double, t: [Double], grouping: ChangePointGrouping = .standard) -> ScheduleCovariates {
+    public func covariates(stepRef: Double, t: [Double], grouping: ChangePointGrouping? = nil) -> ScheduleCovariates {
         ScheduleCovariates(schedule: self, stepRef: stepRef, t: t, grouping: grouping)
     }
 }

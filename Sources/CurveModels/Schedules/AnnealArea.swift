@@ -16,7 +16,8 @@ import Foundation
 /// dlambda_s/dlambda = lambda^(1/stepRef - 1) / stepRef. The forward pass stores these
 /// derivatives (one per point); backward is a single dot product with the output adjoint.
 /// The pass walks the steps once in increasing order, visiting the evaluation points sorted by
-/// step (O(steps + points), no allocation).
+/// step, and crosses runs of at least 16 unchanged steps (constant stretches, the held rate past
+/// the schedule's end) in closed form: O(change points + points), no allocation.
 public struct AnnealArea: CustomVectorOperation {
     let stepRef: Double
     let warmupSteps: Int
@@ -25,8 +26,13 @@ public struct AnnealArea: CustomVectorOperation {
     let steps: [Int]
     /// Evaluation indices sorted by step.
     let order: [Int]
+    /// For a step s with a zero increment: the last step of its run of zero increments (else s - 1).
+    let zeroRunEnd: [Int]
     /// dS2/dlambda per point, from the last forward pass.
     var derivative: [Double]
+
+    /// Runs of unchanged rate at least this long are crossed in closed form.
+    static let shortestJump = 16
 
     init(stepRef: Double, warmupSteps: Int, increments: [Double], steps: [Int], order: [Int]) {
         self.stepRef = stepRef
@@ -35,6 +41,39 @@ public struct AnnealArea: CustomVectorOperation {
         self.steps = steps
         self.order = order
         derivative = [Double](repeating: 0, count: steps.count)
+        var ends = [Int](repeating: 0, count: increments.count)
+        var end = warmupSteps + increments.count
+        for i in stride(from: increments.count - 1, through: 0, by: -1) {
+            let s = warmupSteps + 1 + i
+            if increments[i] != 0 { ends[i] = s - 1; end = s - 1 } else { ends[i] = end }
+        }
+        zeroRunEnd = ends
+    }
+
+    /// L steps without a change, 0 < ls < 1, u = -log(ls):
+    /// m <- q m, q = ls^L;  area += A m;  dArea += B m + A dm;  dm <- L q/ls m + q dm, with
+    /// A = sum_{k=1}^{L} ls^k = -expm1(-uL) / expm1(u) and
+    /// B = dA/dls = sum_{k=1}^{L} k ls^(k-1) = (-expm1(-uL) + L q expm1(-u)) / expm1(-u)^2
+    /// (cancellation-free to ~eps / (uL)); for uL < 1e-3 the series
+    /// B = e^u (S1 - u S2 + u^2 S3 / 2), S_j = sum k^j, is used instead.
+    static func jump(steps count: Int, ls: Double, m: inout Double, dm: inout Double,
+                     area: inout Double, dArea: inout Double) {
+        let l = Double(count)
+        let u = -Foundation.log(ls)
+        let q = Foundation.exp(-u * l)
+        let a = -Foundation.expm1(-u * l) / Foundation.expm1(u)
+        let b: Double
+        if u * l < 1e-3 {
+            let s1 = l * (l + 1) / 2, s2 = l * (l + 1) * (2 * l + 1) / 6, s3 = s1 * s1
+            b = Foundation.exp(u) * (s1 - u * s2 + 0.5 * u * u * s3)
+        } else {
+            let e = Foundation.expm1(-u)
+            b = (-Foundation.expm1(-u * l) + l * q * e) / (e * e)
+        }
+        area += a * m
+        dArea += b * m + a * dm
+        dm = l * q / ls * m + q * dm
+        m = q * m
     }
 
     public var name: String { "anneal_area" }
@@ -63,6 +102,14 @@ public struct AnnealArea: CustomVectorOperation {
                         continue
                     }
                     while s <= n {
+                        let run = zeroRunEnd[s - w - 1]
+                        if run - s >= Self.shortestJump && ls > 0 && ls < 1 {
+                            // Steps s...end change nothing: m decays geometrically; jump in closed form.
+                            let end = min(run, n)
+                            Self.jump(steps: end - s + 1, ls: ls, m: &m, dm: &dm, area: &area, dArea: &dArea)
+                            s = end + 1
+                            continue
+                        }
                         dm = ls * dm + m
                         m = ls * m + inc[s - w - 1]
                         area += m

@@ -8,7 +8,7 @@ import TestSupport
 /// The schedule functionals as tape operations: values against the point-by-point reference
 /// provider (and, for one schedule, against the independent WSD stub of TestHelpers), gradients
 /// against finite differences at ordinary and awkward parameter values, grids of size 0, 1 and n
-/// with points before, at and after change points (unsorted, repeated, past the schedule's end).
+/// with points before, at and after change points (unsorted, repeated, past the schedule's end, up to 20x).
 struct ScheduleFunctionalTests {
     /// Small schedules with stepRef 20 (so t = 1 is step 20).
     static let schedules: [String: String] = [
@@ -27,7 +27,7 @@ struct ScheduleFunctionalTests {
         [],
         [30 / stepRef],
         (1...70).map { Double($0) / stepRef },
-        [3.1, 0.05, 1.5, 1.5, 2.6, 0.3, 1.45, 2.6, 0.26],
+        [3.1, 0.05, 1.5, 1.5, 2.6, 0.3, 1.45, 2.6, 0.26, 60],
     ]
 
     static func schedule(_ name: String) -> LearningRateSchedule { try! LearningRateSchedule(json: schedules[name]!) }

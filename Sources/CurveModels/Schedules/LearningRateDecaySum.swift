@@ -25,6 +25,10 @@ import LinearAlgebra
 /// u = (X Q / (1 + C X))' a,   v = (Q L)' a    (two transposed gemv)
 /// dC += beta u.w,   dgamma -= beta C u.(w log lr),   dbeta += v.w
 /// ```
+/// Cost: about n_eval x n_col / 2 valid entries (~150k for 550 points on the 72k-step cosine:
+/// 546 columns), each one log1p and one exp; value + gradient of the multi-power mean there
+/// measured 1.8-2.0 ms of CPU time in release on a loaded 2-core machine (value alone ~1.1 ms,
+/// of which ~0.8 ms is the two Elementwise kernels at ~3.2 and ~2.1 ns per element).
 public struct LearningRateDecaySum: CustomVectorOperation {
     public let rows: Int
     public let columns: Int

@@ -21,6 +21,10 @@ public struct CurvePosterior: Sendable {
     public let priors: [PriorDistribution]
     /// log p(u | data) on the unconstrained space.
     public let tape: Tape
+    /// The learning-rate schedule the schedule-aware covariates and functionals (`lr`,
+    /// `lr_area`, `anneal_area`, `lr_decay_sum`) are computed from, at step_ref = `data.stepRef`;
+    /// nil when none was given (such models then fail to compile).
+    public let schedule: LearningRateSchedule?
 
     public var dimension: Int { parameterNames.count }
     public var noiseFamily: NoisePrior.Family { prior.noise.family }
@@ -38,10 +42,12 @@ public struct CurvePosterior: Sendable {
         }
     }
 
-    public init(model: ModelDefinition, prior: PriorSet, data: CurveData) throws(BuildError) {
+    public init(model: ModelDefinition, prior: PriorSet, data: CurveData,
+                schedule: LearningRateSchedule? = nil) throws(BuildError) {
         self.model = model
         self.prior = prior
         self.data = data
+        self.schedule = schedule
         let noiseNames: [(String, Support, PriorDistribution?)] = {
             switch prior.noise.family {
             case .gaussian: return [("sigma", .positive, prior.noise.sigma)]
@@ -76,7 +82,9 @@ public struct CurvePosterior: Sendable {
         }
         let mean: Variable
         do {
-            var compiler = ModelCompiler(recorder: r, parameters: values, covariates: [.t: r.vector(data.t)], model: model)
+            var compiler = ModelCompiler(
+                recorder: r, parameters: values, covariates: [.t: r.vector(data.t)], model: model,
+                schedule: schedule.map { ScheduleCovariates(schedule: $0, stepRef: data.stepRef, t: data.t) })
             mean = try CurvePosterior.asVector(compiler.compile(model.mean), count: data.t.count, r)
         } catch {
             throw .compile(error.description)
@@ -135,7 +143,8 @@ public struct CurvePosterior: Sendable {
         }
     }
 
-    /// An evaluator of the model mean (normalized scale) at normalized times `t`.
+    /// An evaluator of the model mean (normalized scale) at normalized times `t` (with the
+    /// posterior's schedule, if any, at step_ref = `data.stepRef`).
     public func meanEvaluator(t: [Double]) throws(BuildError) -> MeanEvaluator {
         let r = TapeRecorder()
         var values: [String: Variable] = [:]
@@ -144,7 +153,9 @@ public struct CurvePosterior: Sendable {
         }
         let mean: Variable
         do {
-            var compiler = ModelCompiler(recorder: r, parameters: values, covariates: [.t: r.vector(t)], model: model)
+            var compiler = ModelCompiler(
+                recorder: r, parameters: values, covariates: [.t: r.vector(t)], model: model,
+                schedule: schedule.map { ScheduleCovariates(schedule: $0, stepRef: data.stepRef, t: t) })
             mean = try CurvePosterior.asVector(compiler.compile(model.mean), count: t.count, r)
         } catch {
             throw .compile(error.description)

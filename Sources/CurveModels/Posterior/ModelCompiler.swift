@@ -21,13 +21,26 @@ struct ModelCompiler {
     let covariates: [Covariate: Variable]
     let definitions: [String: ModelExpression]
     let file: String
+    /// The schedule at the evaluation points, when there is one: `lr` and `lr_area` become its
+    /// precomputed vectors, `anneal_area` and `lr_decay_sum` its custom operations.
+    let schedule: ScheduleCovariates?
     var cache: [String: Variable] = [:]
 
     init(recorder: TapeRecorder, parameters: [String: Variable], covariates: [Covariate: Variable],
-         model: ModelDefinition) {
+         model: ModelDefinition, schedule: ScheduleCovariates? = nil) {
         self.recorder = recorder
         self.parameters = parameters
+        var covariates = covariates
+        if let schedule {
+            if covariates[.lr] == nil, model.covariates.contains(.lr) {
+                covariates[.lr] = recorder.vector(schedule.learningRate)
+            }
+            if covariates[.lrArea] == nil, model.covariates.contains(.lrArea) {
+                covariates[.lrArea] = recorder.vector(schedule.learningRateArea)
+            }
+        }
         self.covariates = covariates
+        self.schedule = schedule
         self.definitions = Dictionary(uniqueKeysWithValues: model.derived.map { ($0.name, $0.expression) })
         self.file = model.fileName
     }
@@ -67,8 +80,13 @@ struct ModelCompiler {
             case .sqrt: return r.sqrt(x)
             case .softplus: return r.softplus(x)
             }
-        case .annealArea: throw .needsSchedule("anneal_area", file: file)
-        case .lrDecaySum: throw .needsSchedule("lr_decay_sum", file: file)
+        case .annealArea(let lambda):
+            guard let schedule else { throw .needsSchedule("anneal_area", file: file) }
+            return r.custom(schedule.annealAreaOperation(), inputs: [try compile(lambda)])
+        case .lrDecaySum(let c, let beta, let gamma):
+            guard let schedule else { throw .needsSchedule("lr_decay_sum", file: file) }
+            return r.custom(schedule.lrDecaySumOperation(),
+                            inputs: [try compile(c), try compile(beta), try compile(gamma)])
         }
     }
 }

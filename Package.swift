@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Forecasting", dependencies: ["CurveModels", "Sampling", "RunLogs"]),
         .target(name: "EarlyStopping", dependencies: ["Forecasting"]),
         .target(name: "RunLogs"),
-        .target(name: "Reporting", dependencies: ["Forecasting"]),
+        .target(name: "Reporting", dependencies: ["Forecasting"], exclude: ["Documentation"]),
         .target(name: "Elicitation", dependencies: ["CurveModels"]),
         .target(name: "Daemon", dependencies: ["RunLogs", "Forecasting", "EarlyStopping"]),
         // The command line's logic (argument parsing, commands, input loading, output formatting),

@@ -38,3 +38,30 @@ enum DemoCurve {
         steps.firstIndex(of: step).map { values[$0] }
     }
 }
+
+extension CurveLoader {
+    /// Loads the curve `options` name: FILE, or with `--demo` the bundled curve (columns step and
+    /// loss) fitted up to `ForecastCommand.demoFraction` of its last step unless `--fit-until`
+    /// says otherwise. Returns the curve and the options as completed for it.
+    static func loadSelected(
+        _ requested: CurveOptions, context: CommandLineTool.Context, warn: (String) -> Void
+    ) throws(CommandLineTool.Failure) -> (curve: LoadedCurve, options: CurveOptions) {
+        var options = requested
+        var path = options.file ?? ""
+        var shown: String?
+        if options.demo {
+            guard let url = DemoCurve.url else { throw .runtime("the bundled demo curve is missing from this build") }
+            path = url.path
+            shown = DemoCurve.displayName
+            options.stepColumn = "step"
+            options.valueColumn = "loss"
+            options.inputFormat = .csv
+        }
+        var loaded = try load(path: path, displayName: shown, options: options, context: context, warn: warn)
+        if options.demo, options.fitUntil == nil {
+            options.fitUntil = loaded.steps[loaded.steps.count - 1] * ForecastCommand.demoFraction
+            loaded = try load(path: path, displayName: shown, options: options, context: context, warn: { _ in })
+        }
+        return (loaded, options)
+    }
+}

@@ -138,23 +138,8 @@ struct ForecastCommand {
     }
 
     func run(context: CommandLineTool.Context, stdout: TextOutput, stderr: TextOutput) throws(Failure) {
-        var options = curve
-        var path = options.file ?? ""
-        var shown: String?
-        if options.demo {
-            guard let url = DemoCurve.url else { throw .runtime("the bundled demo curve is missing from this build") }
-            path = url.path
-            shown = DemoCurve.displayName
-            options.stepColumn = "step"
-            options.valueColumn = "loss"
-            options.inputFormat = .csv
-        }
         let warn: (String) -> Void = { stderr.line("curvecast: warning: \($0)") }
-        var loaded = try CurveLoader.load(path: path, displayName: shown, options: options, context: context, warn: warn)
-        if options.demo, options.fitUntil == nil {
-            options.fitUntil = loaded.steps[loaded.steps.count - 1] * Self.demoFraction
-            loaded = try CurveLoader.load(path: path, displayName: shown, options: options, context: context, warn: warn)
-        }
+        let (loaded, options) = try CurveLoader.loadSelected(curve, context: context, warn: warn)
         let lastFitted = options.fitUntil.map { cut in loaded.steps.last { $0 <= cut } ?? cut } ?? loaded.steps[loaded.steps.count - 1]
         let whole = loaded.steps.allSatisfy { $0 == $0.rounded() }
         var steps = try Self.forecastSteps(at: at, horizon: horizon, lastFitted: lastFitted, wholeSteps: whole)

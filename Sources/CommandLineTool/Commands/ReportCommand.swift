@@ -145,23 +145,8 @@ struct ReportCommand {
 
     /// Loads, fits and forecasts one curve, and gathers what its chart and tables show.
     func reportRun(_ curveOptions: CurveOptions, context: CommandLineTool.Context, stderr: TextOutput) throws(Failure) -> ReportRun {
-        var options = curveOptions
-        var path = options.file ?? ""
-        var shown: String?
-        if options.demo {
-            guard let url = DemoCurve.url else { throw .runtime("the bundled demo curve is missing from this build") }
-            path = url.path
-            shown = DemoCurve.displayName
-            options.stepColumn = "step"
-            options.valueColumn = "loss"
-            options.inputFormat = .csv
-        }
         let warn: (String) -> Void = { stderr.line("curvecast: warning: \($0)") }
-        var loaded = try CurveLoader.load(path: path, displayName: shown, options: options, context: context, warn: warn)
-        if options.demo, options.fitUntil == nil {
-            options.fitUntil = loaded.steps[loaded.steps.count - 1] * ForecastCommand.demoFraction
-            loaded = try CurveLoader.load(path: path, displayName: shown, options: options, context: context, warn: { _ in })
-        }
+        let (loaded, options) = try CurveLoader.loadSelected(curveOptions, context: context, warn: warn)
         let lastFitted = options.fitUntil.map { cut in loaded.steps.last { $0 <= cut } ?? cut } ?? loaded.steps[loaded.steps.count - 1]
         let end = horizon.step(lastFitted: lastFitted)
         guard end > lastFitted else {
@@ -197,7 +182,8 @@ struct ReportCommand {
         return ReportRun(
             name: loaded.file, metric: loaded.metric, direction: direction, observedSteps: loaded.steps,
             observedValues: loaded.values, fitUntil: result.fitUntil, forecast: forecast,
-            learningRate: Self.learningRate(path: path, options: options, context: context),
+            learningRate: Self.learningRate(path: options.demo ? (DemoCurve.url?.path ?? "") : (options.file ?? ""),
+                                             options: options, context: context),
             target: target, probabilityBeatsTarget: probability, modelLabel: result.modelLabel,
             models: result.components.map { Self.model($0.fit, weight: $0.weight) },
             diagnosticsPass: result.diagnosticsPass, discrepancyRate: result.discrepancyRate)

@@ -23,13 +23,11 @@ enum Operation: Sendable {
 enum Broadcast: UInt8, Sendable { case ss, sv, vs, vv }
 
 /// One recorded operation. Values live in the tape's flat storage at `offset ..< offset+count`.
+/// A node holds only trivial fields (a custom operation's inputs live in the tape's
+/// `customInputs`), so reading one in the replay loop copies no reference and retains nothing.
 struct Node: Sendable {
     var operation: Operation
     var inputs: (Int, Int) = (-1, -1)
-    /// Inputs of a custom operation (any number).
-    var customInputs: [Int] = []
-    /// Per custom input: zero that adjoint before this node's backward (first contribution).
-    var customAssign: [Bool] = []
     var offset: Int
     var count: Int
     var isScalar: Bool

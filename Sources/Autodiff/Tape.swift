@@ -15,6 +15,10 @@ public struct Tape: Sendable {
     var values: [Double]
     var adjoints: [Double]
     var customOperations: [any CustomVectorOperation]
+    /// The input nodes of each custom operation, and whether its backward pass makes the first
+    /// contribution to each input's adjoint (then that adjoint is zeroed first).
+    let customInputs: [[Int]]
+    let customAssign: [[Bool]]
     /// The nodes holding parameters, in parameter order (a vector parameter node holds several
     /// consecutive coordinates).
     let parameterNodes: [Int]
@@ -93,7 +97,7 @@ public struct Tape: Sendable {
                     for index in forwardOrder {
                         let node = nodes[index]
                         if case .custom(let k) = node.operation {
-                            node.customInputs.withUnsafeBufferPointer { inputs in
+                            customInputs[k].withUnsafeBufferPointer { inputs in
                                 customOperations[k].forward(CustomOperationIO(
                                     values: v, adjoints: g, nodes: nodes, inputIndices: inputs,
                                     outputNode: index, withAdjoints: false))
@@ -107,11 +111,11 @@ public struct Tape: Sendable {
                     for index in backwardOrder {
                         let node = nodes[index]
                         if case .custom(let k) = node.operation {
-                            for (j, input) in node.customInputs.enumerated() where node.customAssign[j] {
+                            for (j, input) in customInputs[k].enumerated() where customAssign[k][j] {
                                 let n = nodes[input]
                                 (g + n.offset).update(repeating: 0, count: n.count)
                             }
-                            node.customInputs.withUnsafeBufferPointer { inputs in
+                            customInputs[k].withUnsafeBufferPointer { inputs in
                                 customOperations[k].backward(CustomOperationIO(
                                     values: v, adjoints: g, nodes: nodes, inputIndices: inputs,
                                     outputNode: index, withAdjoints: true))

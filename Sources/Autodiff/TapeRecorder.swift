@@ -13,6 +13,8 @@ public final class TapeRecorder {
     var nodes: [Node] = []
     var values: [Double] = []
     var customOperations: [any CustomVectorOperation] = []
+    /// The input nodes of each custom operation, by operation index.
+    var customInputs: [[Int]] = []
     var parameterNodes: [Int] = []
     var parameterNames: [String] = []
     var parameterCount = 0
@@ -130,10 +132,9 @@ public final class TapeRecorder {
         let count = operation.outputCount(inputCounts: counts)
         let allConstant = inputs.allSatisfy { nodes[$0.id].isConstant }
         customOperations.append(operation)
+        customInputs.append(inputs.map(\.id))
         let id = append(.custom(customOperations.count - 1), count: count, isScalar: operation.outputIsScalar,
                         isConstant: allConstant)
-        nodes[id].customInputs = inputs.map(\.id)
-        nodes[id].customAssign = Array(repeating: false, count: inputs.count)
         if allConstant { evaluateNow(id) }
         return Variable(id, self)
     }
@@ -149,7 +150,7 @@ public final class TapeRecorder {
     /// values with `Tape.values(of:)` after a pass (e.g. a curve's mean next to its log density).
     public func finish(output: Variable, keep: [Variable] = []) -> Tape {
         precondition(nodes[output.id].isScalar, "TapeRecorder.finish: the output must be a scalar")
-        return Tape(recorded: nodes, values: values, customOperations: customOperations,
+        return Tape(recorded: nodes, values: values, customOperations: customOperations, customInputs: customInputs,
                     parameterNodes: parameterNodes, parameterCount: parameterCount, parameterNames: parameterNames,
                     output: output.id, keep: keep.map(\.id))
     }
@@ -208,7 +209,7 @@ public final class TapeRecorder {
                 if case .custom(let k) = node.operation {
                     var dummy = 0.0
                     withUnsafeMutablePointer(to: &dummy) { g in
-                        node.customInputs.withUnsafeBufferPointer { inputs in
+                        customInputs[k].withUnsafeBufferPointer { inputs in
                             customOperations[k].forward(CustomOperationIO(
                                 values: vb.baseAddress!, adjoints: g, nodes: nb.baseAddress!,
                                 inputIndices: inputs, outputNode: id, withAdjoints: false))

@@ -76,7 +76,9 @@ public struct Answers: Sendable, Hashable {
     }
 
     static func number(_ value: Any?) -> Double? {
-        guard let n = value as? NSNumber, !(value is Bool), n.doubleValue.isFinite else { return nil }
+        // Booleans arrive as Bool or as NSNumber of type "c"; `is Bool` would also catch 0 and 1.
+        guard let value, type(of: value) != Bool.self, let n = value as? NSNumber,
+              String(cString: n.objCType) != "c", n.doubleValue.isFinite else { return nil }
         return n.doubleValue
     }
 

@@ -35,7 +35,7 @@ let package = Package(
         // with a bundled demo curve and copies of Models/ and Priors/ (a test keeps them identical).
         .target(
             name: "CommandLineTool",
-            dependencies: ["CurveModels", "Forecasting", "Reporting", "RunLogs", "Sampling"],
+            dependencies: ["CurveModels", "Elicitation", "Forecasting", "Reporting", "RunLogs", "Sampling"],
             resources: [.copy("Resources/demo"), .copy("Resources/Models"), .copy("Resources/Priors")]
         ),
         .executableTarget(name: "curvecast", dependencies: ["CommandLineTool"]),
@@ -52,6 +52,8 @@ let package = Package(
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "TestSupport"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
         .testTarget(name: "CommandLineToolTests", dependencies: ["CommandLineTool", "TestSupport"]),
+        // CommandLineTool for the scripted runs of `curvecast elicit` (pipe, answers file, pseudo-terminal).
+        .testTarget(name: "ElicitationTests", dependencies: ["Elicitation", "TestSupport", "CommandLineTool"]),
         // CommandLineTool only for the one end-to-end test of `curvecast report`.
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport", "CommandLineTool"]),
     ],

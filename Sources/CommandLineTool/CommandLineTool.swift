@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `curvecast` command line: `fit`, `forecast`, `demo`, `report`, `backtest`, `models`, `priors`, `help`, `version`.
+/// The `curvecast` command line: `fit`, `forecast`, `demo`, `report`, `backtest`, `elicit`, `models`, `priors`, `help`, `version`.
 ///
 /// Everything the executable does happens here, so tests run it with in-memory outputs:
 /// ```swift
@@ -16,7 +16,7 @@ public enum CommandLineTool {
     /// The work itself failed.
     public static let failureStatus: Int32 = 1
 
-    static let commands = ["fit", "forecast", "demo", "report", "backtest", "models", "priors", "help", "version"]
+    static let commands = ["fit", "forecast", "demo", "report", "backtest", "elicit", "models", "priors", "help", "version"]
 
     public static let help = """
     curvecast \(version) — Bayesian learning-curve forecasting
@@ -29,6 +29,7 @@ public enum CommandLineTool {
       demo            forecast a real curve bundled with curvecast, next to its held-out truth
       report FILE...  write an HTML report: fan charts of the forecasts, the models, the diagnostics
       backtest        score forecasts on a corpus of curves (coverage, CRPS, log score, errors)
+      elicit          build a prior from your judgements (loss floor, exponent, future loss)
       models          list the models
       priors          list the default prior files
       help            show this help ('curvecast COMMAND --help' shows a command's options)
@@ -38,11 +39,13 @@ public enum CommandLineTool {
     """
 
     /// Runs the command line `arguments` (without the executable's name); returns the exit status.
+    /// `stdin` is where interactive commands (`elicit`) read answers; default the process's.
     public static func run(
-        arguments: [String], stdout: TextOutput, stderr: TextOutput, context: Context = .process
+        arguments: [String], stdout: TextOutput, stderr: TextOutput, context: Context = .process,
+        stdin: LineSource = .standardInput()
     ) -> Int32 {
         do {
-            try dispatch(arguments, stdout: stdout, stderr: stderr, context: context)
+            try dispatch(arguments, stdout: stdout, stderr: stderr, context: context, stdin: stdin)
             return 0
         } catch {
             stderr.line("curvecast: error: \(error.message)")
@@ -51,7 +54,10 @@ public enum CommandLineTool {
         }
     }
 
-    static func dispatch(_ arguments: [String], stdout: TextOutput, stderr: TextOutput, context: Context) throws(Failure) {
+    static func dispatch(
+        _ arguments: [String], stdout: TextOutput, stderr: TextOutput, context: Context,
+        stdin: LineSource = .standardInput()
+    ) throws(Failure) {
         guard let command = arguments.first else {
             stdout.line(help)
             return
@@ -88,6 +94,10 @@ public enum CommandLineTool {
             let parsed = try BacktestCommand.parser.parse(rest)
             if parsed.help { return stdout.line(BacktestCommand.help) }
             try BacktestCommand(parsed).run(context: context, stdout: stdout, stderr: stderr)
+        case "elicit":
+            let parsed = try ElicitCommand.parser.parse(rest)
+            if parsed.help { return stdout.line(ElicitCommand.help) }
+            try ElicitCommand(parsed).run(context: context, stdout: stdout, stderr: stderr, input: stdin)
         case "models", "priors":
             let kind = CatalogCommand.Kind(rawValue: command)!
             let parsed = try CatalogCommand.parser(kind).parse(rest)

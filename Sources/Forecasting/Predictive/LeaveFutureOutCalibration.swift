@@ -43,7 +43,9 @@ public enum LeaveFutureOutCalibration {
         guard let split = innerSplit(steps: steps, targetRatio: target) else { return priorKappa }
         var inner = request
         inner.fitUntil = split.cut
-        // The inner fit only measures an error scale: half the draws suffice.
+        // The inner fit only measures an error scale: two chains with half the draws suffice
+        // (its median and variance need hundreds of draws, not a converged tail).
+        inner.settings.chains = min(request.settings.chains, 2)
         inner.settings.warmup = max(request.settings.warmup / 2, 150)
         inner.settings.samples = max(request.settings.samples / 2, 150)
         guard let fit = try? Forecaster.fit(steps: Array(steps[..<split.fitCount]), values: Array(values[..<split.fitCount]),

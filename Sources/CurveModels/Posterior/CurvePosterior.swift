@@ -80,15 +80,8 @@ public struct CurvePosterior: Sendable {
             if let logJ { term = term + logJ }
             logPrior = logPrior.map { $0 + term } ?? term
         }
-        let mean: Variable
-        do {
-            var compiler = ModelCompiler(
-                recorder: r, parameters: values, covariates: [.t: r.vector(data.t)], model: model,
-                schedule: schedule.map { ScheduleCovariates(schedule: $0, stepRef: data.stepRef, t: data.t) })
-            mean = try CurvePosterior.asVector(compiler.compile(model.mean), count: data.t.count, r)
-        } catch {
-            throw .compile(error.description)
-        }
+        let mean = try CurvePosterior.recordMean(model, schedule: schedule, stepRef: data.stepRef, t: data.t,
+                                                 parameters: values, r)
         let location = data.scale == .log ? r.log(mean) : mean
         let likelihood: Variable
         switch prior.noise.family {
@@ -110,9 +103,19 @@ public struct CurvePosterior: Sendable {
         tape = r.finish(output: likelihood + logPrior!)
     }
 
-    /// A scalar mean (one that does not involve t) broadcast to every point.
-    static func asVector(_ v: Variable, count: Int, _ r: TapeRecorder) -> Variable {
-        r.isScalar(v) ? v + r.vector(Array(repeating: 0, count: count)) : v
+    /// Records the model's mean at normalized times `t` (a vector; a mean that does not involve
+    /// t is broadcast to every point), with the schedule's covariates when there is one.
+    static func recordMean(_ model: ModelDefinition, schedule: LearningRateSchedule?, stepRef: Double, t: [Double],
+                           parameters: [String: Variable], _ r: TapeRecorder) throws(BuildError) -> Variable {
+        do {
+            var compiler = ModelCompiler(
+                recorder: r, parameters: parameters, covariates: [.t: r.vector(t)], model: model,
+                schedule: schedule.map { ScheduleCovariates(schedule: $0, stepRef: stepRef, t: t) })
+            let mean = try compiler.compile(model.mean)
+            return r.isScalar(mean) ? mean + r.vector(Array(repeating: 0, count: t.count)) : mean
+        } catch {
+            throw .compile(error.description)
+        }
     }
 
     /// Constrained parameter values of an unconstrained point.
@@ -151,15 +154,8 @@ public struct CurvePosterior: Sendable {
         for (i, name) in parameterNames.enumerated() {
             values[name] = supports[i].record(r.parameter(name)).value
         }
-        let mean: Variable
-        do {
-            var compiler = ModelCompiler(
-                recorder: r, parameters: values, covariates: [.t: r.vector(t)], model: model,
-                schedule: schedule.map { ScheduleCovariates(schedule: $0, stepRef: data.stepRef, t: t) })
-            mean = try CurvePosterior.asVector(compiler.compile(model.mean), count: t.count, r)
-        } catch {
-            throw .compile(error.description)
-        }
+        let mean = try CurvePosterior.recordMean(model, schedule: schedule, stepRef: data.stepRef, t: t,
+                                                 parameters: values, r)
         return MeanEvaluator(tape: r.finish(output: r.constant(0), keep: [mean]), mean: mean.node, count: t.count)
     }
 }

@@ -1,4 +1,5 @@
 import Autodiff
+import Foundation
 
 /// A prior's log density of one scalar as a tape node: forward `PriorDistribution.logDensity`,
 /// backward its analytic derivative (the formulas live with the distributions).
@@ -33,10 +34,8 @@ extension Support {
             return (r.exp(logX), logX - r.softplus(u))
         case .interval(let a, let b):
             let logX = -r.softplus(-u)
-            return (a + (b - a) * r.exp(logX), logX - r.softplus(u) + Foundation_log(b - a))
+            return (a + (b - a) * r.exp(logX), logX - r.softplus(u) + Foundation.log(b - a))
         }
     }
 }
 
-import Foundation
-@inline(__always) func Foundation_log(_ x: Double) -> Double { Foundation.log(x) }

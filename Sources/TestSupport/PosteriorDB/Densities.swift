@@ -1,4 +1,5 @@
 import Autodiff
+import Foundation
 @_exported import struct CurveModels.TapeLogDensity
 
 /// Log densities and constraining transforms as tape expressions (Stan's conventions).
@@ -18,13 +19,13 @@ public enum Densities {
     /// log HalfCauchy(x | 0, s) for x > 0: log(2 / (pi s)) - log1p((x/s)^2).
     public static func halfCauchy(_ x: Variable, scale s: Double) -> Variable {
         let r = x.recorder
-        return Foundation_log(2 / (Double.pi * s)) - r.log1p((x / s) ** 2)
+        return Foundation.log(2 / (Double.pi * s)) - r.log1p((x / s) ** 2)
     }
 
     /// log HalfNormal(x | 0, s) for x > 0 (summed over a vector of `count`).
     public static func halfNormal(_ x: Variable, scale s: Double, count: Int) -> Variable {
         let r = x.recorder
-        return r.sum(-0.5 * (x / s) ** 2) + Double(count) * (Foundation_log(2) - halfLogTwoPi - Foundation_log(s))
+        return r.sum(-0.5 * (x / s) ** 2) + Double(count) * (Foundation.log(2) - halfLogTwoPi - Foundation.log(s))
     }
 
     /// x = exp(u) > 0, with log |dx/du| = u.
@@ -41,5 +42,3 @@ public enum Densities {
     }
 }
 
-import Foundation
-@inline(__always) func Foundation_log(_ x: Double) -> Double { Foundation.log(x) }

@@ -45,6 +45,22 @@ public struct Matrix: Sendable, Equatable {
         }
     }
 
+    /// Row `i` as an array.
+    public func row(_ i: Int) -> [Double] {
+        precondition(i >= 0 && i < rows, "Matrix: row \(i) outside \(rows) rows")
+        return Array(storage[(i * columns)..<((i + 1) * columns)])
+    }
+
+    /// The matrix whose row i is `transform(row(i))` (each result must have `columns` elements
+    /// of the new matrix, the same for every row).
+    public func mapRows(_ transform: ([Double]) -> [Double]) -> Matrix {
+        guard rows > 0 else { return self }
+        var out: [Double] = []
+        out.reserveCapacity(storage.count)
+        for i in 0..<rows { out.append(contentsOf: transform(row(i))) }
+        return Matrix(rows: rows, columns: out.count / rows, rowMajor: out)
+    }
+
     /// The transpose, as a new matrix.
     public var transposed: Matrix {
         var t = Matrix(rows: columns, columns: rows)

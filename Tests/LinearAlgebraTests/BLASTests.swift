@@ -56,6 +56,16 @@ struct BLASTests {
         } }
     }
 
+    @Test func rowsAndRowMaps() {
+        let m = Matrix(rows: 2, columns: 3, rowMajor: [1, 2, 3, 4, 5, 6])
+        #expect(m.row(0) == [1, 2, 3] && m.row(1) == [4, 5, 6])
+        let sums = m.mapRows { [$0.reduce(0, +)] }
+        #expect(sums.rows == 2 && sums.columns == 1 && sums.storage == [6, 15])
+        let doubled = m.mapRows { $0.map { 2 * $0 } }
+        #expect(doubled.storage == [2, 4, 6, 8, 10, 12])
+        #expect(Matrix(rows: 0, columns: 3).mapRows { $0 }.rows == 0)
+    }
+
     @Test func gemmWithEmptyInnerDimensionScalesC() {
         var c = Matrix(rows: 2, columns: 2, repeating: 3)
         BLAS.gemm(Matrix(rows: 2, columns: 0), Matrix(rows: 0, columns: 2), beta: 0.5, &c)

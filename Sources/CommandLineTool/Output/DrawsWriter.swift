@@ -52,9 +52,8 @@ struct DrawsWriter {
             let fit = component.fit
             var text = (["chain", "draw"] + fit.posterior.parameterNames).joined(separator: ",") + "\n"
             for (c, chain) in fit.chains.enumerated() {
-                let d = chain.draws.columns
                 for i in 0..<chain.draws.rows {
-                    let u = Array(chain.draws.storage[(i * d)..<((i + 1) * d)])
+                    let u = chain.draws.row(i)
                     let x = fit.posterior.constrain(u)
                     text += "\(c + 1),\(i + 1)," + x.map(NumberFormat.exact).joined(separator: ",") + "\n"
                 }

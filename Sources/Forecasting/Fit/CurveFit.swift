@@ -66,8 +66,7 @@ public struct CurveFit: Sendable {
         }
         var draws: [[Double]] = []
         for chain in chains {
-            let d = chain.draws.columns
-            for i in 0..<chain.draws.rows { draws.append(Array(chain.draws.storage[(i * d)..<((i + 1) * d)])) }
+            for i in 0..<chain.draws.rows { draws.append(chain.draws.row(i)) }
         }
         let summary = PosteriorSummary(chains: chains, names: posterior.parameterNames,
                                        maximumTreeDepth: settings.maxTreeDepth, report: posterior.constrain)

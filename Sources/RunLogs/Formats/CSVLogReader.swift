@@ -113,12 +113,7 @@ public struct CSVLogReader: Sendable {
 
     /// Reads a finished CSV file.
     public func read(_ url: URL) throws(ReadError) -> RunLog {
-        let bytes: [UInt8]
-        switch FileBytes.read(url) {
-        case .success(let read): bytes = read
-        case .failure(let problem): throw ReadError(file: url.path, line: nil, reason: .unreadable(problem.reason))
-        }
-        return try parse(bytes, source: url.path)
+        try readWholeFile(url)
     }
 
     /// Reads CSV text (e.g. pushed by a trainer); `source` names it in messages.
@@ -132,5 +127,11 @@ public struct CSVLogReader: Sendable {
         _ = try decoder.decode(bytes, baseOffset: 0, isFinished: true, into: &builder)
         if !decoder.hasHeader { throw ReadError(file: source, line: nil, reason: .noHeader) }
         return builder.build()
+    }
+}
+
+extension CSVLogReader: WholeFileLogReader {
+    static func unreadable(file: String, reason: String) -> ReadError {
+        ReadError(file: file, line: nil, reason: .unreadable(reason))
     }
 }

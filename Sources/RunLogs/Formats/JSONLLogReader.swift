@@ -102,12 +102,7 @@ public struct JSONLLogReader: Sendable {
 
     /// Reads a JSONL file.
     public func read(_ url: URL) throws(ReadError) -> RunLog {
-        let bytes: [UInt8]
-        switch FileBytes.read(url) {
-        case .success(let read): bytes = read
-        case .failure(let problem): throw ReadError(file: url.path, line: nil, reason: .unreadable(problem.reason))
-        }
-        return try parse(bytes, source: url.path)
+        try readWholeFile(url)
     }
 
     /// Reads JSONL text; `source` names it in messages.
@@ -217,5 +212,11 @@ struct JSONLDecoder: Sendable {
         let location = LogLocation.line(line, in: file)
         for (key, value) in values { builder.add(metric: key, step: step, value: value, at: location) }
         if let learningRate { builder.addLearningRate(step: step, value: learningRate, at: location) }
+    }
+}
+
+extension JSONLLogReader: WholeFileLogReader {
+    static func unreadable(file: String, reason: String) -> ReadError {
+        ReadError(file: file, line: nil, reason: .unreadable(reason))
     }
 }

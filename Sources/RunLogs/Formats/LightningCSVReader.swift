@@ -52,12 +52,7 @@ public struct LightningCSVReader: Sendable {
 
     /// Reads `metrics.csv` as it is now.
     public func read(_ url: URL) throws(ReadError) -> RunLog {
-        let bytes: [UInt8]
-        switch FileBytes.read(url) {
-        case .success(let read): bytes = read
-        case .failure(let problem): throw ReadError(file: url.path, line: nil, reason: .unreadable(problem.reason))
-        }
-        return try parse(bytes, source: url.path)
+        try readWholeFile(url)
     }
 
     /// Reads `metrics.csv` content; `source` names it in messages.
@@ -73,5 +68,11 @@ public struct LightningCSVReader: Sendable {
             throw ReadError(file: source, line: nil, reason: .noHeader)
         }
         return builder.build()
+    }
+}
+
+extension LightningCSVReader: WholeFileLogReader {
+    static func unreadable(file: String, reason: String) -> ReadError {
+        ReadError(file: file, line: nil, reason: .unreadable(reason))
     }
 }

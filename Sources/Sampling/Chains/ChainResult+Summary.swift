@@ -22,10 +22,7 @@ extension PosteriorSummary {
     public init(chains: [ChainResult], names: [String], maximumTreeDepth: Int,
                 report: ([Double]) -> [Double]) {
         let draws: [[[Double]]] = chains.map { chain in
-            (0..<chain.draws.rows).map { i in
-                let row = Array(chain.draws.storage[(i * chain.draws.columns)..<((i + 1) * chain.draws.columns)])
-                return report(row)
-            }
+            (0..<chain.draws.rows).map { report(chain.draws.row($0)) }
         }
         self.init(names: names, draws: draws,
                   sampler: SamplerDiagnostics(chains: chains, maximumTreeDepth: maximumTreeDepth))

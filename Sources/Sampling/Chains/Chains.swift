@@ -70,19 +70,10 @@ public enum Sampler {
             PreconditionedDensity(base: makeDensity(c), preconditioner: preconditioner)
         }
         return results.map { r in
-            var mapped: [Double] = []
-            mapped.reserveCapacity(r.draws.storage.count)
-            for i in 0..<r.draws.rows {
-                mapped.append(contentsOf: preconditioner.position(Array(r.draws.storage[(i * d)..<((i + 1) * d)])))
-            }
-            let warmup = r.warmupDraws.map { w in
-                Matrix(rows: w.rows, columns: d, rowMajor: (0..<w.rows).flatMap {
-                    preconditioner.position(Array(w.storage[($0 * d)..<(($0 + 1) * d)]))
-                })
-            }
             var result = ChainResult(
-                chain: r.chain, draws: Matrix(rows: r.draws.rows, columns: d, rowMajor: mapped),
-                statistics: r.statistics, warmupDraws: warmup, warmupStatistics: r.warmupStatistics,
+                chain: r.chain, draws: r.draws.mapRows(preconditioner.position),
+                statistics: r.statistics, warmupDraws: r.warmupDraws?.mapRows(preconditioner.position),
+                warmupStatistics: r.warmupStatistics,
                 stepSize: r.stepSize, metric: r.metric,
                 gradientEvaluations: r.gradientEvaluations + (c0Evaluations(preconditioner, chain: r.chain, d: d)),
                 samplingGradientEvaluations: r.samplingGradientEvaluations,

@@ -17,7 +17,7 @@ enum BacktestBenchmark {
             runner.horizons = horizons
             runner.request.modelName = model
             let outcome = runner.run(corpus) { done, total, id, h in
-                FileHandle.standardError.write(Data("\r[\(done)/\(total)] \(id) \(Int(h))x          ".utf8))
+                FileHandle.standardError.write(Data("\r[\(done)/\(total)] done, last \(id) \(Int(h))x          ".utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))
             print(outcome.baseline.table())

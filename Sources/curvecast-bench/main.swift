@@ -10,6 +10,9 @@ usage: curvecast-bench SUBCOMMAND
                and the vectorized kernels vs Swift loops over Foundation
   backtest [--model NAME] [--horizons 3,10,30,100] [--only SUBSTRING]
                the back-test protocol on ../shared/data, with the least-squares baseline
+  calibration-dump DIR [--horizons 3,10,30,100] [--only SUBSTRING]
+               raw predictive draws of every back-test split and of inner leave-future-out fits,
+               one JSON per split, for studying discrepancy models offline
   posteriordb [--seed N]
                NUTS against the five reference posteriors of ../shared/data/posteriordb
   nuts [--seed N] [--chains N] [--metric diagonal|dense] [--python PATH] [--no-peer] [--setup-numpyro]
@@ -43,6 +46,10 @@ case "backtest":
     let horizons = option("--horizons", in: arguments).map { $0.split(separator: ",").compactMap { Double($0) } } ?? [3, 10, 30, 100]
     exit(BacktestBenchmark.run(model: option("--model", in: arguments), horizons: horizons,
                                only: option("--only", in: arguments)) ? 0 : 1)
+case "calibration-dump":
+    let horizons = option("--horizons", in: arguments).map { $0.split(separator: ",").compactMap { Double($0) } } ?? [3, 10, 30, 100]
+    guard arguments.count > 1 else { print(usage); exit(2) }
+    exit(CalibrationDump.run(directory: arguments[1], horizons: horizons, only: option("--only", in: arguments)) ? 0 : 1)
 case "posteriordb":
     let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
     exit(PosteriorDBBenchmark.run(seed: seed) ? 0 : 1)

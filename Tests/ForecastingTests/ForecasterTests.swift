@@ -1,6 +1,7 @@
 import CurveModels
 import Forecasting
 import Foundation
+import Sampling
 import Testing
 import TestSupport
 
@@ -82,13 +83,29 @@ struct ForecasterTests {
         let draws = Array(repeating: 2.0, count: 4000)
         let p = PredictiveDraws(steps: [100, 1000, 10000], values: [draws, draws, draws])
         let wide = LeaveFutureOutCalibration.addDiscrepancy(p, kappa: 0.05, lastFittedStep: 100)
-        // At the cut nothing is added; beyond it the log sd is kappa log(s / c) (MC error of an
-        // sd from 4000 draws is about 1.1%, so 5% is ~4.5 standard errors).
+        // At the cut nothing is added; beyond it log(v / 2) / (kappa log(s / c)) is a t_4 scaled
+        // to unit variance, whose 0.5 / 0.9 / 0.975 quantiles are 0, 1.5332 sqrt(1/2) = 1.0841 and
+        // 2.7764 sqrt(1/2) = 1.9632 (t tables). Tolerances are 4 Monte Carlo standard errors of a
+        // quantile from 4000 draws, sqrt(p (1 - p) / n) / density: 0.08, 0.11, 0.27.
         #expect(wide.values[0] == draws)
         for (j, ratio) in [(1, 10.0), (2, 100.0)] {
-            let logs = wide.values[j].map { log($0 / 2) }
-            let sd = (logs.reduce(0) { $0 + $1 * $1 } / Double(logs.count)).squareRoot()
-            #expect(abs(sd / (0.05 * log(ratio)) - 1) < 0.05, "sd \(sd) at \(ratio)x")
+            let z = wide.values[j].map { log($0 / 2) / (0.05 * log(ratio)) }
+            let q = MCMCDiagnostics.quantiles(z, probabilities: [0.5, 0.9, 0.975])
+            #expect(abs(q[0]) < 0.08, "median \(q[0]) at \(ratio)x")
+            #expect(abs(q[1] - 1.0841) < 0.11, "0.9 quantile \(q[1]) at \(ratio)x")
+            #expect(abs(q[2] - 1.9632) < 0.27, "0.975 quantile \(q[2]) at \(ratio)x")
         }
+    }
+
+    @Test func discrepancyShapeIsAUnitVarianceStudentT() {
+        // The sample variance of 200,000 unit-variance t_4 draws: the fourth moment is infinite,
+        // so check a robust property instead, P(|z| > 2.7764 sqrt(1/2)) = 0.05 for t_4
+        // (binomial sd sqrt(0.05 * 0.95 / 200000) = 0.0005; tolerance 0.002).
+        var rng = Xoshiro256StarStar(seed: 3)
+        let n = 200_000
+        let threshold = 2.7764 * (0.5).squareRoot()
+        var tail = 0
+        for _ in 0..<n where abs(LeaveFutureOutCalibration.unitVarianceStudentT(nu: 4, &rng)) > threshold { tail += 1 }
+        #expect(abs(Double(tail) / Double(n) - 0.05) < 0.002)
     }
 }

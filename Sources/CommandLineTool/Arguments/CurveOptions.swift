@@ -82,7 +82,7 @@ struct CurveOptions: Equatable {
       --seed N                  random seed (default: 1); the same seed gives the same draws
       --quiet                   no progress line on stderr
 
-    Expert options (the back-test measured calibration with 400 + 400; more draws only sharpen it):
+    Expert options (the back-test measured calibration with 300 + 300; more draws only sharpen it):
       --warmup N                warmup iterations per chain (default: 1000, as Stan)
       --samples N               draws kept per chain (default: 1000, as Stan)
 

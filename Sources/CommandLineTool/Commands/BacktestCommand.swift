@@ -97,7 +97,7 @@ struct BacktestCommand {
         let quiet = self.quiet, interactive = stderr.isTerminal
         let outcome = runner.run(loaded) { done, total, id, h in
             guard !quiet else { return }
-            let text = done == total ? "back-test: \(total)/\(total) done" : "back-test: \(done)/\(total) \(id) at \(Int(h))x"
+            let text = done == total ? "back-test: \(total)/\(total) done" : "back-test: \(done)/\(total) done (last: \(id) at \(Int(h))x)"
             if interactive { stderr.write("\r\u{1B}[K" + text + (done == total ? "\n" : "")) }
             else if done == total || done % 10 == 0 { stderr.line(text) }
         }

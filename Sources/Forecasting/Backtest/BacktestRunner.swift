@@ -20,7 +20,7 @@ public struct BacktestRunner: Sendable {
         self.priors = priors
     }
 
-    /// Progress: (done, total, curve id, horizon).
+    /// Progress: (finished, total, id and horizon of the split just finished).
     public typealias Progress = @Sendable (Int, Int, String, Double) -> Void
 
     public struct Outcome: Sendable {
@@ -29,36 +29,68 @@ public struct BacktestRunner: Sendable {
         public let seconds: Double
     }
 
+    /// Runs every (curve, horizon) split. Splits are independent, so they run concurrently
+    /// (`DispatchQueue.concurrentPerform`, one worker per core; each fit's chains run inside its
+    /// worker), and the results are gathered in corpus order, so the report does not depend on
+    /// scheduling. Progress is called with (0, total) first, then once per finished split, one call
+    /// at a time (under a lock), so the callback need not be thread-safe.
     public func run(_ corpus: BacktestCorpus, progress: Progress? = nil) -> Outcome {
         let start = DispatchTime.now().uptimeNanoseconds
-        var scores: [CurveScore] = [], skipped: [SkippedCurve] = []
-        var baselineScores: [CurveScore] = [], baselineSkipped: [SkippedCurve] = []
-        let total = corpus.curves.count * horizons.count
-        var done = 0
-        for curve in corpus.curves {
-            for h in horizons {
-                progress?(done, total, curve.id, h)
-                done += 1
-                if scoresBaseline {
-                    switch PowerLawLeastSquares.backtest(curveID: curve.id, group: curve.group, steps: curve.steps,
-                                                         values: curve.values, horizon: h) {
-                    case .success(let s): baselineScores.append(s)
-                    case .failure(let s): baselineSkipped.append(s)
-                    }
-                }
-                switch score(curve, horizon: h) {
-                case .success(let s): scores.append(s)
-                case .failure(let s): skipped.append(s)
-                }
+        let jobs = corpus.curves.flatMap { curve in horizons.map { (curve: curve, horizon: $0) } }
+        let results = Results(count: jobs.count)
+        progress?(0, jobs.count, "", 0)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            let (curve, h) = jobs[j]
+            var baseline: Result<CurveScore, SkippedCurve>?
+            if scoresBaseline {
+                baseline = PowerLawLeastSquares.backtest(curveID: curve.id, group: curve.group, steps: curve.steps,
+                                                         values: curve.values, horizon: h)
+            }
+            results.store(j, ours: score(curve, horizon: h), baseline: baseline) { done in
+                progress?(done, jobs.count, curve.id, h)
             }
         }
-        progress?(total, total, "", 0)
+        var scores: [CurveScore] = [], skipped: [SkippedCurve] = []
+        var baselineScores: [CurveScore] = [], baselineSkipped: [SkippedCurve] = []
+        for (ours, baseline) in results.all {
+            switch ours {
+            case .success(let s): scores.append(s)
+            case .failure(let s): skipped.append(s)
+            case nil: break
+            }
+            switch baseline {
+            case .success(let s): baselineScores.append(s)
+            case .failure(let s): baselineSkipped.append(s)
+            case nil: break
+            }
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let label = "curvecast (\(request.modelName ?? "auto"))"
         return Outcome(report: BacktestReport(forecaster: label, curves: scores, skipped: skipped),
                        baseline: BacktestReport(forecaster: "least-squares power law, delta-method band",
                                                 curves: baselineScores, skipped: baselineSkipped),
                        seconds: seconds)
+    }
+
+    /// The per-split results of a concurrent run, in job order.
+    private final class Results: @unchecked Sendable {
+        typealias Entry = (ours: Result<CurveScore, SkippedCurve>?, baseline: Result<CurveScore, SkippedCurve>?)
+        private let lock = NSLock()
+        private var entries: [Entry]
+        private var finished = 0
+
+        init(count: Int) { entries = Array(repeating: (nil, nil), count: count) }
+
+        /// Stores job j's results and reports the number of finished jobs (under the lock).
+        func store(_ j: Int, ours: Result<CurveScore, SkippedCurve>, baseline: Result<CurveScore, SkippedCurve>?,
+                   report: (Int) -> Void) {
+            lock.lock(); defer { lock.unlock() }
+            entries[j] = (ours, baseline)
+            finished += 1
+            report(finished)
+        }
+
+        var all: [Entry] { lock.lock(); defer { lock.unlock() }; return entries }
     }
 
     /// One curve at one horizon.

@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "RunLogs"),
         .target(name: "Reporting", dependencies: ["Forecasting"], exclude: ["Documentation"]),
         .target(name: "Elicitation", dependencies: ["CurveModels"]),
-        .target(name: "Daemon", dependencies: ["RunLogs", "Forecasting", "EarlyStopping"]),
+        .target(name: "Daemon", dependencies: ["RunLogs", "Forecasting", "EarlyStopping", "CurveModels", "Sampling"]),
         // The command line's logic (argument parsing, commands, input loading, output formatting),
         // with a bundled demo curve and copies of Models/ and Priors/ (a test keeps them identical).
         .target(
@@ -54,6 +54,8 @@ let package = Package(
         .testTarget(name: "CommandLineToolTests", dependencies: ["CommandLineTool", "TestSupport"]),
         // CommandLineTool for the scripted runs of `curvecast elicit` (pipe, answers file, pseudo-terminal).
         .testTarget(name: "ElicitationTests", dependencies: ["Elicitation", "TestSupport", "CommandLineTool"]),
+        // The daemon's parts, and one end-to-end run in-process on a temporary folder.
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Forecasting", "CurveModels", "EarlyStopping", "RunLogs", "Sampling", "TestSupport"]),
         // CommandLineTool only for the one end-to-end test of `curvecast report`.
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport", "CommandLineTool"]),
     ],

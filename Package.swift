@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(name: "curvecast", dependencies: ["CommandLineTool"]),
         .executableTarget(
             name: "curvecast-bench",
-            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "Forecasting", "TestSupport"]
+            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "Forecasting", "RunLogs", "Daemon", "TestSupport"]
         ),
         // Test support: finite-difference gradient checker, fixtures, paths to ../shared/data.
         .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra", "Sampling", "CurveModels"]),

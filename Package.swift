@@ -30,18 +30,18 @@ let package = Package(
         .target(name: "RunLogs"),
         .target(name: "Reporting", dependencies: ["Forecasting"], exclude: ["Documentation"]),
         .target(name: "Elicitation", dependencies: ["CurveModels"]),
-        .target(name: "Daemon", dependencies: ["RunLogs", "Forecasting", "EarlyStopping"]),
+        .target(name: "Daemon", dependencies: ["RunLogs", "Forecasting", "EarlyStopping", "CurveModels", "Sampling"]),
         // The command line's logic (argument parsing, commands, input loading, output formatting),
         // with a bundled demo curve and copies of Models/ and Priors/ (a test keeps them identical).
         .target(
             name: "CommandLineTool",
-            dependencies: ["CurveModels", "Elicitation", "Forecasting", "Reporting", "RunLogs", "Sampling"],
+            dependencies: ["CurveModels", "Daemon", "Elicitation", "Forecasting", "Reporting", "RunLogs", "Sampling"],
             resources: [.copy("Resources/demo"), .copy("Resources/Models"), .copy("Resources/Priors")]
         ),
         .executableTarget(name: "curvecast", dependencies: ["CommandLineTool"]),
         .executableTarget(
             name: "curvecast-bench",
-            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "Forecasting", "TestSupport"]
+            dependencies: ["LinearAlgebra", "Autodiff", "Sampling", "CurveModels", "Forecasting", "RunLogs", "Daemon", "TestSupport"]
         ),
         // Test support: finite-difference gradient checker, fixtures, paths to ../shared/data.
         .target(name: "TestSupport", dependencies: ["Autodiff", "LinearAlgebra", "Sampling", "CurveModels"]),
@@ -54,6 +54,8 @@ let package = Package(
         .testTarget(name: "CommandLineToolTests", dependencies: ["CommandLineTool", "TestSupport"]),
         // CommandLineTool for the scripted runs of `curvecast elicit` (pipe, answers file, pseudo-terminal).
         .testTarget(name: "ElicitationTests", dependencies: ["Elicitation", "TestSupport", "CommandLineTool"]),
+        // The daemon's parts, and one end-to-end run in-process on a temporary folder.
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Forecasting", "CurveModels", "EarlyStopping", "RunLogs", "Sampling", "TestSupport"]),
         // CommandLineTool only for the one end-to-end test of `curvecast report`.
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport", "CommandLineTool"]),
     ],

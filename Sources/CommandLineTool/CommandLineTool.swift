@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `curvecast` command line: `fit`, `forecast`, `demo`, `report`, `backtest`, `elicit`, `models`, `priors`, `help`, `version`.
+/// The `curvecast` command line: `fit`, `forecast`, `demo`, `report`, `backtest`, `elicit`, `watch`, `models`, `priors`, `help`, `version`.
 ///
 /// Everything the executable does happens here, so tests run it with in-memory outputs:
 /// ```swift
@@ -16,7 +16,7 @@ public enum CommandLineTool {
     /// The work itself failed.
     public static let failureStatus: Int32 = 1
 
-    static let commands = ["fit", "forecast", "demo", "report", "backtest", "elicit", "models", "priors", "help", "version"]
+    static let commands = ["fit", "forecast", "demo", "report", "backtest", "elicit", "watch", "models", "priors", "help", "version"]
 
     public static let help = """
     curvecast \(version) — Bayesian learning-curve forecasting
@@ -30,6 +30,7 @@ public enum CommandLineTool {
       report FILE...  write an HTML report: fan charts of the forecasts, the models, the diagnostics
       backtest        score forecasts on a corpus of curves (coverage, CRPS, log score, errors)
       elicit          build a prior from your judgements (loss floor, exponent, future loss)
+      watch           the daemon: follow a folder of runs, publish a stop/continue decision per run
       models          list the models
       priors          list the default prior files
       help            show this help ('curvecast COMMAND --help' shows a command's options)
@@ -98,6 +99,10 @@ public enum CommandLineTool {
             let parsed = try ElicitCommand.parser.parse(rest)
             if parsed.help { return stdout.line(ElicitCommand.help) }
             try ElicitCommand(parsed).run(context: context, stdout: stdout, stderr: stderr, input: stdin)
+        case "watch":
+            let parsed = try WatchCommand.parser.parse(rest)
+            if parsed.help { return stdout.line(WatchCommand.help) }
+            try WatchCommand(parsed).run(context: context, stdout: stdout, stderr: stderr)
         case "models", "priors":
             let kind = CatalogCommand.Kind(rawValue: command)!
             let parsed = try CatalogCommand.parser(kind).parse(rest)

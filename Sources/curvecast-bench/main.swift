@@ -1,3 +1,4 @@
+import Daemon
 import Foundation
 import Sampling
 
@@ -18,6 +19,9 @@ usage: curvecast-bench SUBCOMMAND
   nuts [--seed N] [--chains N] [--metric diagonal|dense] [--python PATH] [--no-peer] [--setup-numpyro]
                4 chains x 2000 iterations on a 2,000-point power-law model, against NumPyro
                (installed into .build/numpyro-venv by --setup-numpyro; never a product dependency)
+  daemon-fit [--every N] [--curves N] [--model NAME|auto] [--chains N] [--warmup N] [--samples N] [--verbose]
+               the CPU cost of one refit of `curvecast watch` (cold, warm, recalibrating) on the
+               Gemstones curves, against the load target's budget and the `forecast` fit
 """
 
 /// The value of `--name VALUE` in the arguments, if present.
@@ -53,6 +57,15 @@ case "calibration-dump":
 case "posteriordb":
     let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
     exit(PosteriorDBBenchmark.run(seed: seed) ? 0 : 1)
+case "daemon-fit":
+    var budget = FitBudget()
+    budget.chains = option("--chains", in: arguments).flatMap(Int.init) ?? budget.chains
+    budget.samples = option("--samples", in: arguments).flatMap(Int.init) ?? budget.samples
+    budget.warmWarmup = option("--warmup", in: arguments).flatMap(Int.init) ?? budget.warmWarmup
+    exit(DaemonFitBenchmark.run(every: option("--every", in: arguments).flatMap(Int.init) ?? 2,
+                                curveLimit: option("--curves", in: arguments).flatMap(Int.init),
+                                model: option("--model", in: arguments).flatMap { $0 == "auto" ? nil : $0 }, budget: budget,
+                                verbose: arguments.contains("--verbose")) ? 0 : 1)
 case "-h", "--help", "help":
     print(usage)
 case let other?:

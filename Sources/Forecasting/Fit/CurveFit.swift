@@ -20,6 +20,9 @@ public struct FitSettings: Sendable {
     public var targetAcceptance = 0.9
     public var optimizationStarts = 6
     public var preconditioned = true
+    /// Earlier adaptations to continue from, by model name (see `FitWarmStart`); empty (the
+    /// default) for a cold fit. A warm start whose model or dimension does not match is ignored.
+    public var warmStarts: [String: FitWarmStart] = [:]
 
     public init() {}
 }
@@ -54,7 +57,13 @@ public struct CurveFit: Sendable {
         cfg.seed = settings.seed
         cfg.maxTreeDepth = settings.maxTreeDepth
         cfg.targetAcceptance = settings.targetAcceptance
-        if settings.preconditioned {
+        if settings.preconditioned, let warm = settings.warmStarts[posterior.model.name], warm.fits(posterior) {
+            // The previous mode is near the new one (the curve grew by a few points), and the
+            // prior median is a fallback should it have become a poor start.
+            cfg.preconditioning = .laplace(optimizationStarts: 2)
+            cfg.initialization = .points([warm.mode, posterior.priorMedianPoint])
+            cfg.warmStart = warm.sampler
+        } else if settings.preconditioned {
             cfg.preconditioning = .laplace(optimizationStarts: settings.optimizationStarts)
             cfg.initialization = .points([posterior.priorMedianPoint]
                                          + posterior.priorDraws(max(settings.optimizationStarts - 1, 0), seed: settings.seed))

@@ -40,12 +40,17 @@ public struct RunTail: Sendable {
     private var source: Source
 
     /// Detects the run's format at `path` (see `RunLogReader.detect`); nothing is read yet.
-    public init(path: URL, mode: ReadMode = .resume) throws(RunLogReader.DiscoveryError) {
+    ///
+    /// `metrics` names the columns (CSV) or keys (JSONL) to read as metrics; nil reads the
+    /// readers' default, `loss`. The other formats read every metric they log.
+    public init(path: URL, mode: ReadMode = .resume, metrics: [String]? = nil) throws(RunLogReader.DiscoveryError) {
         detection = try RunLogReader.detect(path)
         self.mode = mode
+        let csv = metrics.map { CSVLogReader.Options(valueColumns: $0, mode: mode) } ?? .init(mode: mode)
+        let jsonl = metrics.map { JSONLLogReader.Options(valueKeys: $0, mode: mode) } ?? .init(mode: mode)
         switch detection.format {
-        case .csv: source = .file(TailReader(file: detection.url, format: .csv(.init(mode: mode))))
-        case .jsonl: source = .file(TailReader(file: detection.url, format: .jsonl(.init(mode: mode))))
+        case .csv: source = .file(TailReader(file: detection.url, format: .csv(csv)))
+        case .jsonl: source = .file(TailReader(file: detection.url, format: .jsonl(jsonl)))
         case .lightningCSV: source = .file(TailReader(file: detection.url, format: .lightningCSV(.init(mode: mode))))
         case .tensorBoard:
             if detection.isDirectory {

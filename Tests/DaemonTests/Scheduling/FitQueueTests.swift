@@ -1,0 +1,66 @@
+@testable import Daemon
+import Testing
+
+struct FitQueueTests {
+    @Test func pointsArrivingDuringTheDebounceAreCoalescedIntoOneFit() {
+        var queue = FitQueue(debounce: 2)
+        queue.markDirty("a", at: 0)
+        #expect(queue.next(at: 0) == "a")
+        queue.finished("a")
+        // Three points arrive within the debounce: one fit, at 2 s after the previous start.
+        queue.markDirty("a", at: 0.5)
+        queue.markDirty("a", at: 1.0)
+        queue.markDirty("a", at: 1.5)
+        #expect(queue.next(at: 1.9) == nil)
+        #expect(queue.nextEligibleTime() == 2)
+        #expect(queue.next(at: 2) == "a")
+        queue.finished("a")
+        #expect(queue.next(at: 10) == nil)
+        #expect(queue.nextEligibleTime() == nil)
+    }
+
+    @Test func theStalestRunGoesFirst() {
+        var queue = FitQueue(debounce: 0)
+        queue.markDirty("b", at: 5)
+        queue.markDirty("a", at: 7)
+        queue.markDirty("c", at: 3)
+        queue.markDirty("c", at: 6)  // c stays dirty since 3
+        #expect(queue.next(at: 8) == "c")
+        #expect(queue.next(at: 8) == "b")
+        #expect(queue.next(at: 8) == "a")
+        #expect(queue.next(at: 8) == nil)
+    }
+
+    @Test func aRunIsFittedByOneWorkerAtATime() {
+        var queue = FitQueue(debounce: 1)
+        queue.markDirty("a", at: 0)
+        #expect(queue.next(at: 0) == "a")
+        queue.markDirty("a", at: 0.2)  // new points while being fitted
+        #expect(queue.next(at: 5) == nil)
+        #expect(queue.nextEligibleTime() == nil)
+        queue.finished("a")
+        #expect(queue.next(at: 5) == "a")
+    }
+
+    @Test func removedRunsAreForgotten() {
+        var queue = FitQueue(debounce: 1)
+        queue.markDirty("a", at: 0)
+        queue.remove("a")
+        #expect(queue.next(at: 10) == nil)
+    }
+
+    @Test func theSchedulerHandsRunsToWaitingWorkersAndStops() {
+        let clock = TestClock()
+        let scheduler = FitScheduler(debounce: 0) { clock.now }
+        scheduler.markDirty("a")
+        #expect(scheduler.nextRun() == "a")
+        #expect(scheduler.counts.running == 1)
+        scheduler.finished("a")
+        scheduler.stop()
+        #expect(scheduler.nextRun() == nil)
+    }
+
+    final class TestClock: @unchecked Sendable {
+        var now = 100.0
+    }
+}

@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Sampling", dependencies: ["LinearAlgebra"]),
         .target(name: "CurveModels", dependencies: ["Autodiff", "LinearAlgebra", "Sampling"]),
         .target(name: "Forecasting", dependencies: ["CurveModels", "Sampling", "RunLogs"]),
-        .target(name: "EarlyStopping", dependencies: ["Forecasting"]),
+        .target(name: "EarlyStopping", dependencies: ["Forecasting", "CurveModels", "Sampling"]),
         .target(name: "RunLogs"),
         .target(name: "Reporting", dependencies: ["Forecasting"], exclude: ["Documentation"]),
         .target(name: "Elicitation", dependencies: ["CurveModels"]),

@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Sampling", dependencies: ["LinearAlgebra"]),
         .target(name: "CurveModels", dependencies: ["Autodiff", "LinearAlgebra", "Sampling"]),
         .target(name: "Forecasting", dependencies: ["CurveModels", "Sampling", "RunLogs"]),
-        .target(name: "EarlyStopping", dependencies: ["Forecasting"]),
+        .target(name: "EarlyStopping", dependencies: ["Forecasting", "CurveModels", "Sampling"]),
         .target(name: "RunLogs"),
         .target(name: "Reporting", dependencies: ["Forecasting"], exclude: ["Documentation"]),
         .target(name: "Elicitation", dependencies: ["CurveModels"]),
@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "CurveModelsTests", dependencies: ["CurveModels", "TestSupport"]),
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "TestSupport"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
+        .testTarget(name: "EarlyStoppingTests", dependencies: ["EarlyStopping", "TestSupport"]),
         .testTarget(name: "CommandLineToolTests", dependencies: ["CommandLineTool", "TestSupport"]),
         // CommandLineTool for the scripted runs of `curvecast elicit` (pipe, answers file, pseudo-terminal).
         .testTarget(name: "ElicitationTests", dependencies: ["Elicitation", "TestSupport", "CommandLineTool"]),

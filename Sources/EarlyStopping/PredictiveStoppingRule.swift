@@ -8,7 +8,8 @@ import Foundation
 ///
 /// over S posterior predictive draws y_H^(s), and the run gets a stop vote when p < threshold.
 ///
-/// Guards (DESIGN.md, "Early stopping"), checked in this order, each giving `continue` with its reason:
+/// Guards (DESIGN.md, "Early stopping"; `StoppingGuards`), checked in this order, each giving
+/// `continue` with its reason:
 /// 1. fewer than `minimumPoints` points after `warmupSteps` have been seen: too early to judge;
 /// 2. the fit's sampler diagnostics failed: never stop on a posterior we cannot trust;
 /// 3. p >= threshold: continue (the vote streak resets);
@@ -55,32 +56,19 @@ public struct PredictiveStoppingRule: Sendable, Codable, Equatable {
         horizonDraws: [Double], target: Double, direction: OptimizationDirection,
         observedSteps: [Double], diagnosticsPass: Bool, previousStopVotes: Int = 0
     ) -> StoppingDecision {
-        let counted = observedSteps.filter { $0 > warmupSteps }.count
         let p = Self.probability(of: horizonDraws, beating: target, direction: direction)
-        func decision(_ verdict: StoppingDecision.Verdict, votes: Int, _ reason: String) -> StoppingDecision {
-            StoppingDecision(verdict: verdict, probability: p, stopVotes: votes, reason: reason)
+        return guards.decide(observedSteps: observedSteps, diagnosticsPass: diagnosticsPass,
+                             previousStopVotes: previousStopVotes, probability: p) {
+            guard let p else { return nil }
+            let shown = StoppingDecision.format(p)
+            return p < threshold
+                ? (true, "P(final beats \(target)) = \(shown) < threshold \(threshold)")
+                : (false, "P(final beats \(target)) = \(shown) >= threshold \(threshold)")
         }
-        guard counted >= minimumPoints else {
-            return decision(.continue, votes: 0,
-                            "too early: \(counted) point(s) after the warmup, \(minimumPoints) needed before a stop vote")
-        }
-        guard diagnosticsPass else {
-            return decision(.continue, votes: 0, "the fit failed its sampler diagnostics; never stopping on it")
-        }
-        guard let p else {
-            return decision(.continue, votes: 0, "no finite forecast draws at the horizon")
-        }
-        let shown = StoppingDecision.format(p)
-        guard p < threshold else {
-            return decision(.continue, votes: 0, "P(final beats \(target)) = \(shown) >= threshold \(threshold)")
-        }
-        let votes = previousStopVotes + 1
-        guard votes >= max(consecutiveVotes, 1) else {
-            return decision(.continue, votes: votes,
-                            "P(final beats \(target)) = \(shown) < threshold \(threshold): stop vote \(votes) of \(consecutiveVotes) needed")
-        }
-        return decision(.stop, votes: votes,
-                        "P(final beats \(target)) = \(shown) < threshold \(threshold) for \(votes) consecutive evaluation(s)")
+    }
+
+    var guards: StoppingGuards {
+        StoppingGuards(minimumPoints: minimumPoints, warmupSteps: warmupSteps, consecutiveVotes: consecutiveVotes)
     }
 }
 
@@ -94,12 +82,16 @@ public struct StoppingDecision: Sendable, Codable, Equatable {
     public var stopVotes: Int
     /// Why, in words.
     public var reason: String
+    /// E[improvement over the target] at the horizon, for `ExpectedImprovementRule`; nil otherwise.
+    public var expectedImprovement: Double?
 
-    public init(verdict: Verdict, probability: Double?, stopVotes: Int, reason: String) {
+    public init(verdict: Verdict, probability: Double?, stopVotes: Int, reason: String,
+                expectedImprovement: Double? = nil) {
         self.verdict = verdict
         self.probability = probability
         self.stopVotes = stopVotes
         self.reason = reason
+        self.expectedImprovement = expectedImprovement
     }
 
     static func format(_ p: Double) -> String {

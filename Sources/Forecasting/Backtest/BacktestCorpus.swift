@@ -12,6 +12,10 @@ public struct BacktestCorpus: Sendable {
         public let steps: [Double]
         public let values: [Double]
         public let scheduleKind: String
+        /// The manifest entry's scalar fields as text, nested objects flattened with dots
+        /// ("model": "GPT-style LM, 25M parameters", "schedule.total": "24000", "last_step": "23936"):
+        /// what `curvecast replay --group-by` groups on.
+        public var fields: [String: String] = [:]
     }
 
     public let curves: [Curve]
@@ -60,8 +64,25 @@ public struct BacktestCorpus: Sendable {
             }
             guard let series = log[metric: "loss"] else { throw .curve(id: id, message: "no 'loss' column") }
             curves.append(Curve(id: id, group: String(id.split(separator: "/").first ?? Substring(id)),
-                                steps: series.steps, values: series.values, scheduleKind: kind))
+                                steps: series.steps, values: series.values, scheduleKind: kind,
+                                fields: Self.flattened(entry)))
         }
         self.curves = curves
+    }
+
+    /// Scalar fields as text; objects flattened as "outer.inner"; arrays left out.
+    static func flattened(_ object: [String: Any], prefix: String = "") -> [String: String] {
+        var fields: [String: String] = [:]
+        for (key, value) in object {
+            let name = prefix + key
+            if let text = value as? String {
+                fields[name] = text
+            } else if let number = value as? NSNumber {
+                fields[name] = number.stringValue
+            } else if let nested = value as? [String: Any] {
+                fields.merge(flattened(nested, prefix: name + "."), uniquingKeysWith: { a, _ in a })
+            }
+        }
+        return fields
     }
 }

@@ -1,0 +1,40 @@
+import CurveModels
+import Forecasting
+
+/// The replay's forecaster: `Forecaster.fit` on the revealed points, then posterior predictive
+/// draws at the horizon, exactly what `curvecast decide` and the daemon compute for a run.
+///
+/// The replay fits every run at every checkpoint (hundreds of fits), so it uses cheaper sampler
+/// settings than a single forecast: `replaySettings`, 2 chains x (300 warmup + 300 draws), which
+/// still gives 600 predictive draws, enough to resolve P(final beats target) to about 0.02 near
+/// 0.05 (binomial sd sqrt(0.05 * 0.95 / 600) = 0.009).
+public struct BayesianReplayForecaster: ReplayForecaster {
+    public var request: ForecastRequest
+    public let library: ModelLibrary
+    public let priors: [String: PriorSet]
+
+    /// 2 chains x (300 + 300), seed 1.
+    public static var replaySettings: FitSettings {
+        var settings = FitSettings()
+        settings.chains = 2
+        settings.warmup = 300
+        settings.samples = 300
+        return settings
+    }
+
+    public init(request: ForecastRequest = ForecastRequest(), library: ModelLibrary, priors: [String: PriorSet]) {
+        self.request = request
+        self.library = library
+        self.priors = priors
+    }
+
+    public func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
+        var request = self.request
+        request.fitUntil = nil
+        // The calibration measures errors over a distance like the one forecast.
+        request.horizonRatio = horizon / steps[steps.count - 1]
+        guard let result = try? Forecaster.fit(steps: steps, values: values, request: request, library: library, priors: priors),
+              let predictive = try? result.predictive(at: [horizon]) else { return nil }
+        return ReplayForecast(draws: predictive.values[0], diagnosticsPass: result.diagnosticsPass)
+    }
+}

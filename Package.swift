@@ -35,7 +35,7 @@ let package = Package(
         // with a bundled demo curve and copies of Models/ and Priors/ (a test keeps them identical).
         .target(
             name: "CommandLineTool",
-            dependencies: ["CurveModels", "Daemon", "Elicitation", "Forecasting", "Reporting", "RunLogs", "Sampling"],
+            dependencies: ["CurveModels", "Daemon", "EarlyStopping", "Elicitation", "Forecasting", "Reporting", "RunLogs", "Sampling"],
             resources: [.copy("Resources/demo"), .copy("Resources/Models"), .copy("Resources/Priors")]
         ),
         .executableTarget(name: "curvecast", dependencies: ["CommandLineTool"]),

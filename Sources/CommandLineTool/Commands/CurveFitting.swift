@@ -13,10 +13,11 @@ struct CurveFitting {
     var fittedCount: Int
 
     /// Loads the models and priors of `options`, checks the model name and the prior, and fits.
-    /// `horizonRatio` (farthest forecast step / last fitted step) tunes the calibration.
+    /// `horizonRatio` (farthest forecast step / last fitted step) tunes the calibration;
+    /// `targetAcceptance` replaces the sampler's default (`decide` samples more carefully).
     static func run(
         curve: LoadedCurve, options: CurveOptions, context: CommandLineTool.Context, stderr: TextOutput,
-        horizonRatio: Double? = nil
+        horizonRatio: Double? = nil, targetAcceptance: Double? = nil
     ) throws(Failure) -> CurveFitting {
         let directories = try ModelDirectories.locate(
             modelsOption: options.modelsDirectory, priorsOption: options.priorsDirectory, context: context)
@@ -66,6 +67,7 @@ struct CurveFitting {
         request.settings.samples = options.samples
         request.settings.seed = options.seed
         request.horizonRatio = horizonRatio
+        if let targetAcceptance { request.settings.targetAcceptance = targetAcceptance }
         let steps = curve.steps, values = curve.modeled
         let fittedCount = options.fitUntil.map { cut in steps.filter { $0 <= cut }.count } ?? steps.count
         let label = options.model ?? "auto (\(names.joined(separator: ", ")))"

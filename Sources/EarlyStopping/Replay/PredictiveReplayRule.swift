@@ -2,7 +2,8 @@
 /// horizon against the incumbent (the best final value among finished runs so far).
 ///
 /// Before any run has finished there is no target, so the rule votes continue (and its vote
-/// streak resets); a checkpoint whose fit failed counts as failed diagnostics. Between
+/// streak resets). The diagnostics guard is `DecisionDiagnostics` (every chain alone votes as all
+/// draws do, few divergences); a checkpoint whose fit failed counts as failed diagnostics. Between
 /// checkpoints the rule is not evaluated (no new fit), as in the daemon, which refits a run only
 /// every so often.
 public struct PredictiveReplayRule: ReplayStoppingRule {
@@ -31,9 +32,12 @@ public struct PredictiveReplayRule: ReplayStoppingRule {
             return false
         }
         let forecast = table.forecasts[r][c]
-        let decision = rule.decide(horizonDraws: forecast?.draws ?? [], target: target, direction: study.population.direction,
+        let direction = study.population.direction
+        let rule = self.rule
+        let trusted = forecast?.decisionDiagnostics { rule.votesStop($0, target: target, direction: direction) }.pass ?? false
+        let decision = rule.decide(horizonDraws: forecast?.draws ?? [], target: target, direction: direction,
                                    observedSteps: Array(study.population.runs[r].steps[...i]),
-                                   diagnosticsPass: forecast?.diagnosticsPass ?? false, previousStopVotes: votes)
+                                   diagnosticsPass: trusted, previousStopVotes: votes)
         votes = decision.stopVotes
         return decision.verdict == .stop
     }

@@ -1,21 +1,33 @@
 import Foundation
 
 /// A forecast of a run's metric at the population's horizon from a prefix of the run.
-public struct ReplayForecast: Sendable, Equatable {
-    /// Posterior predictive draws of the metric at the horizon.
+public struct ReplayForecast: Sendable, Equatable, Codable {
+    /// Posterior predictive draws of the metric at the horizon, chain after chain.
     public var draws: [Double]
-    /// Whether the fit passed its sampler diagnostics.
-    public var diagnosticsPass: Bool
+    /// Draws per chain, in order (nil: the draws cannot be split by chain).
+    public var chainLengths: [Int]?
+    /// The share of divergent transitions of the fit.
+    public var divergenceRate: Double
+    /// Whether the fit passed the strict all-parameter diagnostics (`ForecastResult.diagnosticsPass`).
+    public var strictDiagnosticsPass: Bool
 
-    public init(draws: [Double], diagnosticsPass: Bool) {
+    public init(draws: [Double], chainLengths: [Int]? = nil, divergenceRate: Double = 0, strictDiagnosticsPass: Bool) {
         self.draws = draws
-        self.diagnosticsPass = diagnosticsPass
+        self.chainLengths = chainLengths
+        self.divergenceRate = divergenceRate
+        self.strictDiagnosticsPass = strictDiagnosticsPass
+    }
+
+    /// The diagnostics of a vote on these draws (`DecisionDiagnostics`).
+    public func decisionDiagnostics(vote: ([Double]) -> Bool) -> DecisionDiagnostics {
+        DecisionDiagnostics.assess(draws: draws, chainLengths: chainLengths, divergenceRate: divergenceRate,
+                                   strictPass: strictDiagnosticsPass, vote: vote)
     }
 }
 
 /// What the replay needs from a forecaster: draws at `horizon` from the points given.
 /// A forecaster that cannot fit returns nil; the replay then treats the checkpoint like a fit
-/// whose diagnostics failed (no stop vote), as the daemon would.
+/// whose diagnostics failed (no stop), as the daemon would.
 public protocol ReplayForecaster: Sendable {
     func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast?
 }
@@ -66,10 +78,16 @@ public struct ReplayForecastTable: Sendable {
         return ReplayForecastTable(checkpoints: checkpoints, forecasts: forecasts, seconds: seconds)
     }
 
-    /// The share of fitted checkpoints whose fit failed or failed its diagnostics.
-    public var failedShare: Double {
+    /// The share of checkpoints whose fit failed or failed the strict all-parameter diagnostics.
+    public var strictFailureShare: Double { share { !$0.strictDiagnosticsPass } }
+
+    /// The share of checkpoints whose fit failed or had more divergent transitions than
+    /// `DecisionDiagnostics.maximumDivergenceRate` (no stop there, whatever the target).
+    public var divergenceFailureShare: Double { share { !($0.divergenceRate <= DecisionDiagnostics.maximumDivergenceRate) } }
+
+    private func share(failing: (ReplayForecast) -> Bool) -> Double {
         let all = forecasts.flatMap { $0 }
         guard !all.isEmpty else { return 0 }
-        return Double(all.filter { !($0?.diagnosticsPass ?? false) }.count) / Double(all.count)
+        return Double(all.filter { $0.map(failing) ?? true }.count) / Double(all.count)
     }
 }

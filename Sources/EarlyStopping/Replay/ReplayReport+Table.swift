@@ -6,16 +6,18 @@ extension ReplayPopulationReport {
     /// stopped and the share of orders in which the best run finished; then the targets.
     ///
     /// ```
-    /// gemstones/half-lr: 10 runs, horizon 23840, best gemstones/half-lr/1536x50 (2.607); 20 orders; 70 fits (0% failed), 88 s
+    /// gemstones/half-lr: 10 runs, horizon 23840, best gemstones/half-lr/1536x50 (2.607); 20 orders; 70 fits in 88 s (...)
     /// rule                    compute mean  compute max  regret mean  regret max  stopped  best finished
     /// train everything               1.000        1.000            0           0      0.0           100%
     /// predictive p < 0.01            0.412        0.530            0           0      7.9           100%
     /// ```
     public func table() -> String {
-        let failed = String(format: "%.0f%%", failedFitShare * 100)
+        let strict = String(format: "%.0f%%", strictFailureShare * 100)
+        let divergent = String(format: "%.0f%%", divergenceFailureShare * 100)
         var lines = [
             "\(name): \(runIDs.count) runs, horizon \(Self.step(horizon)), best \(bestRun) (\(String(format: "%.4g", bestFinalValue))); "
-                + "\(orders) orders; \(fits) fits (\(failed) failed diagnostics), \(String(format: "%.0f", fitSeconds)) s",
+                + "\(orders) orders; \(fits) fits in \(String(format: "%.0f", fitSeconds)) s "
+                + "(\(strict) fail the strict diagnostics, \(divergent) diverge too often to stop on)",
         ]
         let header = ["rule", "compute mean", "compute max", "regret mean", "regret max", "stopped", "best finished"]
         var rows = [["train everything", "1.000", "1.000", "0", "0", "0.0", "100%"]]

@@ -29,9 +29,11 @@ public struct ReplayPopulationReport: Sendable {
     public let bestRun: String
     public let bestFinalValue: Double
     public let orders: Int
-    /// Fits in the forecast table, the share that failed (or failed their diagnostics), and their time.
+    /// Fits in the forecast table; the shares that failed (or failed the strict all-parameter
+    /// diagnostics) and that had too many divergences for any stop; their time.
     public let fits: Int
-    public let failedFitShare: Double
+    public let strictFailureShare: Double
+    public let divergenceFailureShare: Double
     public let fitSeconds: Double
     /// Predictive rule rows first (by threshold), then the baselines.
     public let rules: [ReplayRuleSummary]

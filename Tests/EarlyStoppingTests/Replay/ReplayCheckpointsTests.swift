@@ -40,8 +40,8 @@ struct ReplayCheckpointsTests {
         #expect(table.checkpoints == [[1, 2, 3, 5, 8], [1, 2, 3, 5, 8]])
         // Each forecast saw the prefix up to its checkpoint and the common horizon.
         #expect(table.forecasts[1].map { $0?.draws } == [[200, 2, 1000], [300, 3, 1000], [400, 4, 1000], [600, 6, 1000], [900, 9, 1000]])
-        #expect(table.failedShare == 0)
+        #expect(table.strictFailureShare == 0 && table.divergenceFailureShare == 0)
         let failed = ReplayForecastTable.build(population, checkpoints: grid, forecaster: FailingForecaster())
-        #expect(failed.failedShare == 1)
+        #expect(failed.strictFailureShare == 1 && failed.divergenceFailureShare == 1)
     }
 }

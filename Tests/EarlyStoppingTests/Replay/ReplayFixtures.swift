@@ -8,7 +8,8 @@ func flatPopulation(_ finals: [String: Double], order names: [String]) throws ->
 
 /// A forecaster that knows the truth: every draw is the run's value at its last revealed point
 /// (for the flat runs above, their final value), shifted by `bias` for runs whose last value is
-/// `biasedValue`; `diagnosticsPass` as given.
+/// `biasedValue`; the strict diagnostics as given, the draws not split by chain (so the strict
+/// test decides).
 struct OracleForecaster: ReplayForecaster {
     var biasedValue: Double = .nan
     var bias: Double = 0
@@ -17,7 +18,7 @@ struct OracleForecaster: ReplayForecaster {
     func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
         let last = values[values.count - 1]
         let centre = last == biasedValue ? last + bias : last
-        return ReplayForecast(draws: Array(repeating: centre, count: 10), diagnosticsPass: diagnosticsPass)
+        return ReplayForecast(draws: Array(repeating: centre, count: 10), strictDiagnosticsPass: diagnosticsPass)
     }
 }
 
@@ -29,7 +30,7 @@ struct FailingForecaster: ReplayForecaster {
 /// A forecaster that reports what it was given: one draw, the last revealed step; and the horizon.
 struct EchoForecaster: ReplayForecaster {
     func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
-        ReplayForecast(draws: [steps[steps.count - 1], Double(steps.count), horizon], diagnosticsPass: true)
+        ReplayForecast(draws: [steps[steps.count - 1], Double(steps.count), horizon], strictDiagnosticsPass: true)
     }
 }
 

@@ -11,7 +11,7 @@ struct ReplayReportTests {
 
     func report(_ rows: [ReplayRuleSummary]) -> ReplayPopulationReport {
         ReplayPopulationReport(name: "p", horizon: 100, runIDs: ["a", "b"], bestRun: "a", bestFinalValue: 1, orders: 2,
-                               fits: 4, failedFitShare: 0.25, fitSeconds: 1, rules: rows)
+                               fits: 4, strictFailureShare: 0.25, divergenceFailureShare: 0, fitSeconds: 1, rules: rows)
     }
 
     @Test func summariesAverageAndMaximiseOverOrders() {

@@ -20,6 +20,7 @@ enum DaemonFitBenchmark {
     /// The CPU budget of one refit at the load target.
     static let budgetSeconds = 0.1
 
+    /// `model`: a model name, `auto`, or nil for the daemon's default.
     static func run(every: Int, curveLimit: Int?, model: String?, budget: FitBudget, verbose: Bool) -> Bool {
         do {
             let library = try ModelLibrary.load(directory: RepositoryPaths.root.appendingPathComponent("Models"))
@@ -27,7 +28,7 @@ enum DaemonFitBenchmark {
             var curves = try DaemonCurves().curves
             if let curveLimit { curves = Array(curves.prefix(curveLimit)) }
             var study = StudyConfiguration(horizon: 83_475)
-            study.model = model
+            if let model { study.model = model == "auto" ? nil : model }
             let fitter = RunFitter(library: library, priors: priors, study: study, budget: budget)
             var cold: [Double] = [], warm: [Double] = [], recalibrated: [Double] = []
             var passes = 0, fits = 0, failures = 0
@@ -63,11 +64,11 @@ enum DaemonFitBenchmark {
             FileHandle.standardError.write(Data("\n".utf8))
             let all = cold + warm + recalibrated
             let mean = all.reduce(0, +) / Double(max(all.count, 1))
-            print("daemon refits of \(curves.count) Gemstones curves, \(firstPoints) -> \(lastPoints) points, a refit every \(every) new point(s); model \(model ?? "auto"); budget \(budget.chains) chain(s) x (\(budget.warmWarmup) warm / \(budget.coldWarmup) cold warmup + \(budget.samples) draws)")
+            print("daemon refits of \(curves.count) Gemstones curves, \(firstPoints) -> \(lastPoints) points, a refit every \(every) new point(s); model \(study.model ?? "auto"); budget \(budget.chains) chain(s) x (\(budget.warmWarmup) warm / \(budget.coldWarmup) cold warmup + \(budget.samples) draws)")
             print("CPU seconds per fit     count   median    p90      max")
             for (label, values) in [("cold (first fit)", cold), ("warm", warm), ("warm + recalibration", recalibrated), ("all", all)] {
                 print(String(format: "  %-22@ %5d   %6.3f   %6.3f   %6.3f", label as NSString, values.count,
-                             quantile(values, 0.5), quantile(values, 0.9), values.max() ?? .nan))
+                             Stats.quantile(values, 0.5), Stats.quantile(values, 0.9), values.max() ?? .nan))
             }
             print(String(format: "mean CPU per fit %.3f s (budget %.2f s); diagnostics pass in %d of %d fits (%.0f%%); %d failed",
                          mean, budgetSeconds, passes, fits, 100 * Double(passes) / Double(max(fits, 1)), failures))
@@ -77,7 +78,7 @@ enum DaemonFitBenchmark {
             var baseline: [Double] = []
             for curve in curves.prefix(3) {
                 for count in [firstPoints, lastPoints] {
-                    var request = ForecastRequest(modelName: model)
+                    var request = ForecastRequest(modelName: study.model)
                     request.horizonRatio = 83_475 / curve.steps[count - 1]
                     let before = processCPUSeconds()
                     _ = try? Forecaster.fit(steps: Array(curve.steps.prefix(count)), values: Array(curve.losses.prefix(count)),
@@ -111,12 +112,6 @@ enum DaemonFitBenchmark {
                       fit.chains.reduce(0) { $0 + $1.gradientEvaluations }, Double(leapfrogs) / Double(max(fit.draws.count, 1)),
                       sampler?.stepSizes.first ?? .nan, sampler?.treeDepthHits.reduce(0, +) ?? 0,
                       sampler?.divergences.reduce(0, +) ?? 0, ess, tail, rhat) + (warnings.isEmpty ? "" : "\n      " + warnings)
-    }
-
-    static func quantile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int((p * Double(sorted.count - 1)).rounded()))]
     }
 
     /// CPU seconds of the whole process (user + system), for fits that use several threads.

@@ -64,8 +64,22 @@ case "daemon-fit":
     budget.warmWarmup = option("--warmup", in: arguments).flatMap(Int.init) ?? budget.warmWarmup
     exit(DaemonFitBenchmark.run(every: option("--every", in: arguments).flatMap(Int.init) ?? 2,
                                 curveLimit: option("--curves", in: arguments).flatMap(Int.init),
-                                model: option("--model", in: arguments).flatMap { $0 == "auto" ? nil : $0 }, budget: budget,
+                                model: option("--model", in: arguments), budget: budget,
                                 verbose: arguments.contains("--verbose")) ? 0 : 1)
+case "daemon-load":
+    var options = DaemonLoadBenchmark.Options()
+    options.runs = option("--runs", in: arguments).flatMap(Int.init) ?? options.runs
+    options.seconds = option("--seconds", in: arguments).flatMap(Double.init) ?? options.seconds
+    options.rate = option("--rate", in: arguments).flatMap(Double.init) ?? options.rate
+    options.unixSocket = arguments.contains("--unix")
+    options.keep = arguments.contains("--keep")
+    if let dash = arguments.firstIndex(of: "--") { options.daemonArguments = Array(arguments[(dash + 1)...]) }
+    exit(DaemonLoadBenchmark.run(options) ? 0 : 1)
+case "daemon-faults":
+    exit(DaemonFaultBenchmark.run(runs: option("--runs", in: arguments).flatMap(Int.init) ?? 200,
+                                  kills: option("--kills", in: arguments).flatMap(Int.init) ?? 20,
+                                  seed: option("--seed", in: arguments).flatMap(UInt64.init) ?? 1,
+                                  unixSocket: arguments.contains("--unix"), keep: arguments.contains("--keep")) ? 0 : 1)
 case "-h", "--help", "help":
     print(usage)
 case let other?:

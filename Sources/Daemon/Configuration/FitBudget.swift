@@ -20,12 +20,12 @@ public struct FitBudget: Sendable, Equatable {
     /// Warmup iterations of a cold fit.
     public var coldWarmup = 150
     /// Warmup iterations of a warm refit (step size only).
-    public var warmWarmup = 50
+    public var warmWarmup = 30
     /// Draws kept per chain.
-    public var samples = 300
+    public var samples = 200
     /// Recompute the discrepancy rate when the run has this many times the points it had at the
     /// last calibration.
-    public var recalibrationGrowth = 1.25
+    public var recalibrationGrowth = 1.5
 
     /// The defaults.
     public init() {}

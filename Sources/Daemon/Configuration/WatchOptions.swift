@@ -10,7 +10,7 @@ import Foundation
 ///  "metric": "loss", "direction": "minimize", "horizon": 83475, "target": "best",
 ///  "threshold": 0.05, "minimum_points": 10, "warmup_steps": 0, "consecutive_votes": 2,
 ///  "model": "auto", "poll_seconds": 1, "debounce_seconds": 2, "workers": 2,
-///  "fit_chains": 1, "fit_warmup": 50, "fit_cold_warmup": 150, "fit_samples": 300}
+///  "fit_chains": 1, "fit_warmup": 30, "fit_cold_warmup": 150, "fit_samples": 200}
 /// ```
 /// Relative paths in the file are relative to the file's folder. Unknown keys are errors (a
 /// typo must not silently fall back to a default).

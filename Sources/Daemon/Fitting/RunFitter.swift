@@ -87,8 +87,9 @@ public struct RunFitter: Sendable {
         let growth = Double(steps.count) / Double(max(memory.calibratedPoints, 1))
         let recalibrate = memory.discrepancyRate == nil || growth >= budget.recalibrationGrowth
         if recalibrate {
+            // The inner fit (a prefix of the curve) starts from this fit's adaptation too.
             var inner = request
-            inner.settings = budget.settings(seed: seed &+ 1, warmStarts: [:])
+            inner.settings = budget.settings(seed: seed &+ 1, warmStarts: result.warmStarts)
             memory.discrepancyRate = LeaveFutureOutCalibration.discrepancyRate(
                 steps: steps, values: modeled, request: inner, library: library, priors: priors)
             memory.calibratedPoints = steps.count

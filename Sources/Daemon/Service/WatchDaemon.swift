@@ -14,7 +14,8 @@ import Foundation
 ///
 /// Stop (`stop()`, on SIGTERM/SIGINT): the API stops accepting and closes its connections, the
 /// watcher stops, running fits get `shutdownGrace` seconds to finish and publish, and the rest
-/// are abandoned (their runs keep their previous decision: files are only ever replaced whole).
+/// are abandoned (their runs keep their previous decision: files are only ever replaced whole);
+/// then the queued decision files are written (flushed) and the call returns.
 public final class WatchDaemon: @unchecked Sendable {
     /// Why the daemon cannot start, with what to do.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -32,6 +33,7 @@ public final class WatchDaemon: @unchecked Sendable {
     private var watcherWake = false
     private let threads = DispatchGroup()
     private var server: HTTPServer?
+    private var writer: DecisionWriter?
     private let lock = NSLock()
     private var stopped = false
 
@@ -78,7 +80,8 @@ public final class WatchDaemon: @unchecked Sendable {
         if !decisions.isEmpty { log("restored \(decisions.count) decision(s) and \(states.count) run state(s) from \(store.root.path)") }
 
         let fitter = RunFitter(library: library, priors: priors, study: study, budget: configuration.budget)
-        let publisher = DecisionPublisher(store: store, registry: registry, study: study, log: log)
+        let writer = DecisionWriter(store: store, log: log)
+        let publisher = DecisionPublisher(registry: registry, writer: writer, study: study)
         let watcher = RunWatcher(runsFolder: configuration.runsDirectory, store: store, registry: registry,
                                  publisher: publisher, scheduler: scheduler, study: study, log: log)
         let started = FitScheduler.monotonicSeconds()
@@ -98,6 +101,10 @@ public final class WatchDaemon: @unchecked Sendable {
         self.server = server
         lock.unlock()
 
+        lock.lock()
+        self.writer = writer
+        lock.unlock()
+        spawn("curvecast-writer") { writer.run() }
         spawn("curvecast-api") { server.run() }
         spawn("curvecast-watcher") { [self] in watch(watcher) }
         for index in 0..<max(configuration.workers, 1) {
@@ -118,6 +125,7 @@ public final class WatchDaemon: @unchecked Sendable {
         }
         stopped = true
         let server = self.server
+        let writer = self.writer
         lock.unlock()
         server?.stop()
         watcherSignal.lock()
@@ -131,8 +139,13 @@ public final class WatchDaemon: @unchecked Sendable {
         } else {
             log("stopped: \(scheduler.counts.running) fit(s) still running were abandoned; their runs keep their previous decision")
         }
+        // Flush: the decisions of the fits that finished are written before the process exits.
+        if let writer {
+            if !writer.flush(deadline: Date(timeIntervalSinceNow: 1.5)) { log("stopped before every decision was written; the previous files stay") }
+            writer.stop()
+        }
         // The API and watcher threads end at once; wait for them briefly (they hold no state).
-        _ = threads.wait(timeout: .now() + 1)
+        _ = threads.wait(timeout: .now() + 0.5)
     }
 
     /// Asks the watcher to poll now.

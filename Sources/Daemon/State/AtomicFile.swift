@@ -26,15 +26,17 @@ enum AtomicFile {
 
     private static let counter = Counter()
 
-    /// Replaces `url`'s content with `bytes` atomically and durably.
-    static func write(_ bytes: [UInt8], to url: URL) throws(Failure) {
+    /// Replaces `url`'s content with `bytes` atomically, and durably unless `durable` is false
+    /// (then the fsyncs are skipped: a crash of the process still leaves the old or the new
+    /// content, a power cut may leave the old one).
+    static func write(_ bytes: [UInt8], to url: URL, durable: Bool = true) throws(Failure) {
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/" + temporaryPrefix + url.lastPathComponent + "-\(getpid())-\(counter.next())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure(temporary, "open") }
         do throws(Failure) {
             try writeAll(bytes, to: fd, path: temporary)
-            guard fsync(fd) == 0 else { throw failure(temporary, "fsync") }
+            guard !durable || fsync(fd) == 0 else { throw failure(temporary, "fsync") }
         } catch {
             close(fd)
             unlink(temporary)
@@ -49,7 +51,7 @@ enum AtomicFile {
             unlink(temporary)
             throw error
         }
-        try syncDirectory(folder)
+        if durable { try syncDirectory(folder) }
     }
 
     /// Appends `bytes` to `url` (created if missing) and `fsync`s it before returning; for the

@@ -1,35 +1,29 @@
 import EarlyStopping
 import Foundation
 
-/// Turns a run's record (and its fit, if any) into a `DecisionRecord`, writes the decision file
-/// and the run's state, and updates the registry.
+/// Turns a run's record (and its fit, if any) into a `DecisionRecord`, records it in the
+/// registry (the API serves it from there at once) and queues the decision file and the run's
+/// state for the `DecisionWriter`.
 ///
-/// One decision is written at a time, and each write first re-reads the run's record, so that a
-/// fit that finishes after its run's log turned bad does not overwrite the error decision.
+/// One decision is made at a time, each from a fresh read of the run's record, so that a fit that
+/// finishes after its run's log turned bad does not replace the error decision.
 final class DecisionPublisher: @unchecked Sendable {
     /// Points a curve model needs (`CurveData` refuses fewer).
     static let minimumFitPoints = 3
 
-    let store: StateStore
     let registry: RunRegistry
     let study: StudyConfiguration
-    private let log: @Sendable (String) -> Void
+    private let writer: DecisionWriter
     private let lock = NSLock()
-    private var failures = 0
 
-    init(store: StateStore, registry: RunRegistry, study: StudyConfiguration, log: @escaping @Sendable (String) -> Void) {
-        self.store = store
+    init(registry: RunRegistry, writer: DecisionWriter, study: StudyConfiguration) {
         self.registry = registry
+        self.writer = writer
         self.study = study
-        self.log = log
     }
 
     /// Decision or state writes that failed so far.
-    var writeFailures: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return failures
-    }
+    var writeFailures: Int { writer.writeFailures }
 
     /// Whether the run needs a fit: it has enough points, no problem, and has not reached the horizon.
     func needsFit(_ record: RunRecord) -> Bool {
@@ -117,21 +111,13 @@ final class DecisionPublisher: @unchecked Sendable {
             horizon: study.horizon, verdict: .continue, reason: "", issues: record.issues)
     }
 
-    /// Writes the decision (and the state, if given) and records them; failures are logged and
-    /// counted, and the previous files stay as they were.
+    /// Records the decision (and the state, if given) and queues their files.
     private func write(_ decision: DecisionRecord, record: RunRecord, state: RunState?) {
         let published = PublishedDecision(decision)
-        do {
-            try store.writeDecision(published.bytes, run: record.id)
-            if let state { try store.writeState(state) }
-        } catch {
-            failures += 1
-            log("cannot publish the decision of run '\(record.id)': \(error)")
-            return
-        }
         registry.modify(record.id) { current in
             current.decision = published
             if let state { current.state = state }
         }
+        writer.enqueue(run: record.id, decision: published.bytes, state: state)
     }
 }

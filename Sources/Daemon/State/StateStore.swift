@@ -46,13 +46,14 @@ struct StateStore: Sendable {
         try AtomicFile.write(bytes + [0x0A], to: decisionFile(run))
     }
 
-    /// Saves a run's private state.
+    /// Saves a run's private state, atomically but without fsync: it only saves work after a
+    /// restart (a lost update means a colder refit and a restarted vote streak).
     func writeState(_ state: RunState) throws(AtomicFile.Failure) {
         let data: Data
         do { data = try JSONEncoder().encode(state) } catch {
             throw AtomicFile.Failure(path: stateFile(state.run).path, operation: "encode", reason: "\(error)")
         }
-        try AtomicFile.write([UInt8](data), to: stateFile(state.run))
+        try AtomicFile.write([UInt8](data), to: stateFile(state.run), durable: false)
     }
 
     /// The decisions on disk that parse as JSON objects, by run id (without the trailing newline).

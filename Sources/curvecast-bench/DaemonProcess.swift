@@ -13,6 +13,10 @@ final class DaemonProcess {
     let extraArguments: [String]
     let logFile: URL
     private(set) var process: Process?
+    /// Every process id the daemon had (one per start).
+    private(set) var allPIDs: Set<Int32> = []
+    /// CPU seconds of the daemon's earlier processes (killed or stopped).
+    private var earlierCPU = 0.0
 
     /// The `curvecast` executable next to this benchmark's (same build configuration).
     static var executable: URL {
@@ -57,6 +61,7 @@ final class DaemonProcess {
         let started = Clock.now()
         try process.run()
         self.process = process
+        allPIDs.insert(process.processIdentifier)
         let client = LoopbackHTTPClient(listen, timeout: 2)
         while Clock.now() - started < timeout {
             if let response = try? client.request("GET", "/healthz"), response.status == 200 { return Clock.now() - started }
@@ -72,6 +77,7 @@ final class DaemonProcess {
     /// SIGKILL, and waits for the process to be gone.
     func kill9() {
         guard let process else { return }
+        earlierCPU += currentCPU
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process = nil
@@ -80,6 +86,7 @@ final class DaemonProcess {
     /// SIGTERM; returns the seconds until the process exited and its status.
     func terminate(timeout: Double = 10) -> (seconds: Double, status: Int32?) {
         guard let process else { return (0, nil) }
+        earlierCPU += currentCPU
         let started = Clock.now()
         process.terminate()
         while process.isRunning, Clock.now() - started < timeout { Thread.sleep(forTimeInterval: 0.01) }
@@ -94,8 +101,10 @@ final class DaemonProcess {
         return (seconds, process.terminationStatus)
     }
 
-    /// CPU seconds (user + system) the daemon has used so far, from /proc.
-    var cpuSeconds: Double { MachineLoad.cpuSeconds(pid: pid) ?? 0 }
+    /// CPU seconds (user + system) the daemon's processes have used so far, from /proc.
+    var cpuSeconds: Double { earlierCPU + currentCPU }
+
+    private var currentCPU: Double { MachineLoad.cpuSeconds(pid: pid) ?? 0 }
 
     /// A free TCP port on 127.0.0.1 (bound and released; the daemon binds it right after).
     static func freePort() -> Int {

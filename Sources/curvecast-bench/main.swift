@@ -80,6 +80,12 @@ case "daemon-faults":
                                   kills: option("--kills", in: arguments).flatMap(Int.init) ?? 20,
                                   seed: option("--seed", in: arguments).flatMap(UInt64.init) ?? 1,
                                   unixSocket: arguments.contains("--unix"), keep: arguments.contains("--keep")) ? 0 : 1)
+case "daemon-fuzz":
+    exit(DaemonFuzzBenchmark.run(rounds: option("--rounds", in: arguments).flatMap(Int.init) ?? 100,
+                                 files: option("--files", in: arguments).flatMap(Int.init) ?? 100,
+                                 requests: option("--requests", in: arguments).flatMap(Int.init) ?? 10_000,
+                                 seed: option("--seed", in: arguments).flatMap(UInt64.init) ?? 1,
+                                 keep: arguments.contains("--keep")) ? 0 : 1)
 case "-h", "--help", "help":
     print(usage)
 case let other?:

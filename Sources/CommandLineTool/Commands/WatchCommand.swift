@@ -68,7 +68,7 @@ struct WatchCommand {
       --debounce-seconds S      the shortest time between two fits of one run (default: 2)
       --workers N               fits at the same time (default: the number of cores)
       --fit-chains N, --fit-warmup N, --fit-cold-warmup N, --fit-samples N
-                                the sampling budget of a fit (defaults 1, 50, 150, 300)
+                                the sampling budget of a fit (defaults 1, 30, 150, 200)
 
     API (JSON; curl --unix-socket STATE/api.sock http://localhost/runs):
       GET /healthz   GET /runs   GET /runs/ID   GET /runs/ID/decision

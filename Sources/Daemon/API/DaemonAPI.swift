@@ -49,7 +49,7 @@ struct DaemonAPI: APIBackend {
             ("issues", .array(record.issues.map(JSON.string))), ("fit_error", .string(record.fitProblem)),
             ("fits", .integer(record.state.memory.fits)), ("stop_votes", .integer(record.state.stopVotes)),
             ("last_fit", fit), ("decision_file", .string(store.decisionFile(id).path)),
-            ("decision", record.decision.map { JSON.encoded($0.bytes) } ?? .null),
+            ("decision_record", record.decision.map { JSON.encoded($0.bytes) } ?? .null),
         ]
         return .object(members)
     }

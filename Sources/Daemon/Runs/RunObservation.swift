@@ -11,14 +11,17 @@ enum RunObservation: Sendable {
 
     /// The observation of `study.metric` in `log`.
     ///
-    /// Rules (on top of the readers' rules: NaN/inf dropped and reported, resumed steps replaced):
+    /// Rules (on top of the readers' rules: NaN/inf dropped and reported, resumed steps replaced,
+    /// an incomplete last record left for later and listed with the issues):
     /// - a log without the metric is a problem once it has points of other metrics (while it has
     ///   none, the run is waiting for its first points);
     /// - steps must be > 0 (curve laws are in step / last step);
     /// - a minimized metric must be > 0 (losses are fitted on the log scale); a maximized one
     ///   must lie in [0, 1) (the model is fitted to log(1 - value)).
     static func of(_ log: RunLog, study: StudyConfiguration) -> RunObservation {
-        let issues = log.issues.map(\.message)
+        // Incomplete last records are not errors (a writer may be in the middle of one), but a
+        // user should see them: one that never completes hides the run's last point.
+        let issues = log.issues.map(\.message) + log.pending.map(\.description)
         guard let series = log[metric: study.metric] else {
             let others = log.metrics.filter { !$0.isEmpty }.map(\.name)
             if others.isEmpty { return .points(steps: [], values: [], issues: issues, format: log.format) }

@@ -67,6 +67,16 @@ final class RunWatcher: @unchecked Sendable {
     /// Polls one run, creating its tail on first sight.
     private func follow(_ id: String, url: URL, metric: String) {
         sources[id] = url.path
+        // A run directory is detected again at every poll: a log that appears next to the
+        // first one can make it ambiguous, a Lightning metrics.csv can appear later, ...
+        var isDirectory: ObjCBool = false
+        if let tail = tails[id], FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            do {
+                if try RunLogReader.detect(url) != tail.detection { tails[id] = nil }
+            } catch {
+                tails[id] = nil
+            }
+        }
         let isNew = tails[id] == nil
         if isNew {
             do {

@@ -70,13 +70,34 @@ public final class LoopbackHTTPClient {
     }
 
     /// Sends `bytes` as they are on a new connection, optionally shuts the sending side, and
-    /// returns everything the server sends until it closes (or the timeout).
+    /// returns everything the server sends until it closes; throws if it neither answers nor
+    /// closes within the timeout.
     public func raw(_ bytes: [UInt8], shutdownAfterSending: Bool = true) throws -> [UInt8] {
         disconnect()
         try send(bytes)
         if shutdownAfterSending { shutdown(fd, Int32(SHUT_WR)) }
         var received: [UInt8] = []
         while let chunk = try receive(), !chunk.isEmpty { received += chunk }
+        disconnect()
+        return received
+    }
+
+    /// Sends `bytes` one at a time, `interval` seconds apart (a slowloris client), until the
+    /// server answers or closes; returns everything the server sent until it closed.
+    public func trickle(_ bytes: [UInt8], every interval: Double) throws -> [UInt8] {
+        disconnect()
+        try connect()
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4_096)
+        for byte in bytes {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count > 0 { received += chunk[0..<count] }
+            if count >= 0 { break }
+            var single = byte
+            guard Glibc.send(fd, &single, 1, Int32(MSG_NOSIGNAL)) == 1 else { break }
+            Thread.sleep(forTimeInterval: interval)
+        }
+        while let more = try receive(), !more.isEmpty { received += more }
         disconnect()
         return received
     }

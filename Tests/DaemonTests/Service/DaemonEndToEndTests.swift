@@ -50,6 +50,30 @@ struct DaemonEndToEndTests {
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 
+    /// Runs the Python client of README.md ("The watching daemon") against the daemon, if
+    /// python3 is installed: the README must show a client that works.
+    static func runTheREADMEPythonClient(socketPath: String) throws {
+        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile) else { return }
+        let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## The watching daemon").dropFirst().first)
+        let code = try #require(section.components(separatedBy: "```python\n").dropFirst().first?.components(separatedBy: "```").first)
+        let script = URL(fileURLWithPath: socketPath).deletingLastPathComponent().appendingPathComponent("client.py")
+        try Data(code.utf8).write(to: script)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script.path, socketPath]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3, "\(text)")
+        #expect(lines.contains { $0.hasPrefix("broken error None") }, "\(text)")
+        #expect(lines.contains { $0.hasPrefix("good continue") || $0.hasPrefix("good stop") }, "\(text)")
+    }
+
     @Test func watchesPublishesServesStopsAndResumes() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -102,6 +126,8 @@ struct DaemonEndToEndTests {
         #expect(try client.request("GET", "/runs/nope/decision").status == 404)
         let garbage = try client.raw(Array("BLAH\r\n\r\n".utf8))
         #expect(String(decoding: garbage, as: UTF8.self).hasPrefix("HTTP/1.1 400 Bad Request"))
+
+        try Self.runTheREADMEPythonClient(socketPath: socketPath)
 
         // Push mode: a new run from points posted to the API; a log run cannot be pushed to.
         let points = (1...5).map { #"{"step": \#($0 * 100), "value": \#(4.0 / Double($0))}"# }.joined(separator: ",")

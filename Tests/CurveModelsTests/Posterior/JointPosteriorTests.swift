@@ -31,9 +31,7 @@ struct JointPosteriorTests {
         let runs = try Self.runs(Self.pair + ["mpl/25M/cosine_24000"], points: 30)
         for family in NoisePrior.Family.allCases {
             var prior = try #require(Self.priors[name])
-            prior.noise = NoisePrior(family: family, sigma: .halfNormal(sigma: 0.05),
-                                     nu: family == .studentT ? .gamma(shape: 2, rate: 0.1) : nil,
-                                     rho: family == .ar1 ? .beta(alpha: 3, beta: 1) : nil)
+            prior.noise = .forGradientChecks(family)
             let posterior = try CurvePosterior(model: model, prior: prior, runs: runs)
             #expect(posterior.runs.count == 3 && posterior.dimension == model.parameters.count + (family == .gaussian ? 1 : 2))
             for (k, u) in ([posterior.priorMedianPoint.enumerated().map { $1 + 0.05 * Double($0 + 1) }]

@@ -19,6 +19,10 @@ public struct ForecastRequest: Sendable {
     /// The ratio of the farthest forecast step to the last fitted step, when known (the
     /// calibration measures errors over a similar distance); nil: 2.
     public var horizonRatio: Double?
+    /// The curve's learning-rate schedule (logged or declared, with the planned future steps):
+    /// what schedule-aware models (`lr`, `lr_area`, `anneal_area`, `lr_decay_sum`) are computed
+    /// from. nil: none (such models then fail to compile).
+    public var schedule: LearningRateSchedule?
 
     public init(modelName: String? = nil, fitUntil: Double? = nil) {
         self.modelName = modelName
@@ -41,6 +45,11 @@ public struct ForecastResult: Sendable {
     /// The discrepancy rate kappa of `LeaveFutureOutCalibration` (0 = none): the forecast's
     /// log sd grows by kappa per e-fold of extrapolation beyond `fitUntil`.
     public var discrepancyRate: Double = 0
+    /// The run the forecasts are for (default: the first fitted run, i.e. the fitted curve).
+    public var target = ForecastTarget.firstRun
+    /// The sd of a log offset between runs (`LeaveOneRunOutCalibration`, 0 = none): added, one
+    /// draw per predictive draw shared across steps, to forecasts of a run that was not fitted.
+    public var runDiscrepancy: Double = 0
 
     public init(components: [(fit: CurveFit, weight: Double)], fitUntil: Double, modelLabel: String,
                 discrepancyRate: Double = 0) {
@@ -61,14 +70,31 @@ public struct ForecastResult: Sendable {
     /// of the draws proportional to its weight.
     public func predictive(at steps: [Double], seed: UInt64 = 7) throws -> PredictiveDraws {
         let raw = try mixturePredictive(at: steps, seed: seed)
-        return LeaveFutureOutCalibration.addDiscrepancy(raw, kappa: discrepancyRate, lastFittedStep: fitUntil)
+        guard runDiscrepancy > 0 || target.fittedRun == nil else {
+            return LeaveFutureOutCalibration.addDiscrepancy(raw, kappa: discrepancyRate, lastFittedStep: fitUntil)
+        }
+        // A run of a joint fit gets the between-run discrepancy where it was not fitted: everywhere
+        // for a run that was not fitted, past its last fitted point for one that was.
+        let lastFitted = target.fittedRun.map { run in
+            components[0].fit.posterior.runs[run].data.steps.last ?? fitUntil
+        }
+        return LeaveOneRunOutCalibration.addDiscrepancy(raw, runSD: runDiscrepancy, kappa: discrepancyRate,
+                                                        lastFittedStep: lastFitted ?? fitUntil,
+                                                        runFitted: target.fittedRun != nil)
+    }
+
+    /// The same forecaster aimed at another run: `target` (its schedule, and whether it was fitted).
+    public func forecasting(_ target: ForecastTarget) -> ForecastResult {
+        var copy = self
+        copy.target = target
+        return copy
     }
 
     func mixturePredictive(at steps: [Double], seed: UInt64) throws -> PredictiveDraws {
-        if components.count == 1 { return try components[0].fit.predictive(at: steps, seed: seed) }
+        if components.count == 1 { return try components[0].fit.predictive(at: steps, target: target, seed: seed) }
         var values = Array(repeating: [Double](), count: steps.count)
         for (k, component) in components.enumerated() where component.weight > 0 {
-            let p = try component.fit.predictive(at: steps, seed: seed &+ UInt64(k))
+            let p = try component.fit.predictive(at: steps, target: target, seed: seed &+ UInt64(k))
             let total = p.drawCount
             let take = Int((component.weight * Double(total)).rounded())
             guard take > 0 else { continue }
@@ -98,12 +124,15 @@ public struct ForecastResult: Sendable {
 public enum Forecaster {
     public enum ForecastError: Error, CustomStringConvertible {
         case data(CurveData.DataError)
+        /// A run of a joint fit whose points cannot be fitted.
+        case runData(run: String, CurveData.DataError)
         case model(String)
         case prior(String)
         case fit(String)
         public var description: String {
             switch self {
             case .data(let e): return e.description
+            case .runData(let run, let e): return "\(run): \(e.description)"
             case .model(let m), .prior(let m), .fit(let m): return m
             }
         }
@@ -130,8 +159,27 @@ public enum Forecaster {
         } catch {
             throw .data(error)
         }
-        let names = request.modelName.map { [$0] } ?? automaticCandidates
-        var components: [(fit: CurveFit, weight: Double)] = []
+        let names = request.modelName.map { [$0] } ?? automaticCandidates(schedules: [request.schedule])
+        let components = try fitComponents(names, runs: [CurveRun(name: "curve", data: data, schedule: request.schedule)],
+                                           request: request, library: library, priors: priors, progress: progress)
+        let w = 1 / Double(components.count)
+        var result = ForecastResult(components: components.map { ($0, w) }, fitUntil: data.stepRef,
+                                    modelLabel: request.modelName ?? "auto")
+        if request.calibrate {
+            var inner = request
+            inner.calibrate = false
+            result.discrepancyRate = LeaveFutureOutCalibration.discrepancyRate(
+                steps: fitSteps, values: fitValues, request: inner, library: library, priors: priors)
+        }
+        return result
+    }
+
+    /// Fits each named model to `runs` (one posterior per model, sharing its parameters across
+    /// the runs).
+    static func fitComponents(_ names: [String], runs: [CurveRun], request: ForecastRequest, library: ModelLibrary,
+                              priors: [String: PriorSet],
+                              progress: (@Sendable (ChainProgress) -> Void)?) throws(ForecastError) -> [CurveFit] {
+        var fits: [CurveFit] = []
         for name in names {
             let model: ModelDefinition
             do { model = try library.model(named: name) } catch { throw .model(error.description) }
@@ -141,21 +189,12 @@ public enum Forecaster {
                 throw .prior("no prior for model '\(name)': add Priors/\(name).json or pass --prior FILE")
             }
             do {
-                let posterior = try CurvePosterior(model: model, prior: prior, data: data)
-                components.append((try CurveFit.run(posterior, settings: request.settings, progress: progress), 0))
+                let posterior = try CurvePosterior(model: model, prior: prior, runs: runs)
+                fits.append(try CurveFit.run(posterior, settings: request.settings, progress: progress))
             } catch {
                 throw .fit("\(name): \(error)")
             }
         }
-        let w = 1 / Double(components.count)
-        var result = ForecastResult(components: components.map { ($0.fit, w) }, fitUntil: data.stepRef,
-                                    modelLabel: request.modelName ?? "auto")
-        if request.calibrate {
-            var inner = request
-            inner.calibrate = false
-            result.discrepancyRate = LeaveFutureOutCalibration.discrepancyRate(
-                steps: fitSteps, values: fitValues, request: inner, library: library, priors: priors)
-        }
-        return result
+        return fits
     }
 }

@@ -63,6 +63,23 @@ public enum BLAS {
                     alpha, a.baseAddress, blasint(max(columns, 1)), x.baseAddress, 1, beta, y.baseAddress, 1)
     }
 
+    /// y <- alpha A x + beta y for the `rows` x `columns` block of a row-major matrix whose rows are
+    /// `leadingDimension` elements apart (a left block of a wider matrix: its first `columns`
+    /// columns), `cblas_dgemv` with lda = leadingDimension.
+    public static func gemv(
+        rows: Int, columns: Int, leadingDimension: Int, alpha: Double = 1,
+        _ a: UnsafePointer<Double>, _ x: UnsafeBufferPointer<Double>,
+        beta: Double = 0, _ y: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(rows >= 0 && columns >= 0 && leadingDimension >= max(columns, 1),
+                     "BLAS.gemv: block \(rows) x \(columns) with leading dimension \(leadingDimension)")
+        precondition(x.count >= columns && y.count >= rows, "BLAS.gemv: x has \(x.count), y \(y.count) elements for a \(rows) x \(columns) block")
+        if rows == 0 { return }
+        if columns == 0 { scal(beta, UnsafeMutableBufferPointer(rebasing: y[0..<rows])); return }
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(rows), blasint(columns), alpha, a, blasint(leadingDimension),
+                    x.baseAddress, 1, beta, y.baseAddress, 1)
+    }
+
     /// A x (or A' x) for a `Matrix`, as a new array.
     public static func gemv(transpose: Bool = false, _ a: Matrix, _ x: [Double]) -> [Double] {
         var y = [Double](repeating: 0, count: transpose ? a.columns : a.rows)

@@ -118,3 +118,12 @@ func simpson(_ f: (Double) -> Double, _ a: Double, _ b: Double, intervals n: Int
     for i in 1..<n { sum += (i % 2 == 1 ? 4 : 2) * f(a + Double(i) * h) }
     return sum * h / 3
 }
+
+extension NoisePrior {
+    /// A weakly informative noise prior of `family` for gradient checks.
+    static func forGradientChecks(_ family: Family) -> NoisePrior {
+        NoisePrior(family: family, sigma: .halfNormal(sigma: 0.05),
+                   nu: family == .studentT ? .gamma(shape: 2, rate: 0.1) : nil,
+                   rho: family == .ar1 ? .beta(alpha: 3, beta: 1) : nil)
+    }
+}

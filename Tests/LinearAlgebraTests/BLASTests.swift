@@ -66,6 +66,27 @@ struct BLASTests {
         #expect(Matrix(rows: 0, columns: 3).mapRows { $0 }.rows == 0)
     }
 
+    /// The left block of a wider row-major matrix (leading dimension > columns), against loops.
+    @Test func gemvOnTheLeftBlockOfAWiderMatrix() {
+        let a = Self.values(4 * 7, seed: 12), x = Self.values(7, seed: 13)
+        for (rows, columns) in [(4, 5), (2, 7), (3, 1), (0, 3), (2, 0)] {
+            var y = [Double](repeating: 1, count: 4)
+            a.withUnsafeBufferPointer { ap in
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        BLAS.gemv(rows: rows, columns: columns, leadingDimension: 7, alpha: -2, ap.baseAddress!, xp, beta: 0.5, yp)
+                    }
+                }
+            }
+            for i in 0..<4 {
+                var dot = 0.0
+                for j in 0..<columns { dot += a[i * 7 + j] * x[j] }
+                let expected = i < rows ? 0.5 - 2 * dot : 1.0
+                #expect(abs(y[i] - expected) <= 1e-13, "\(rows) x \(columns), row \(i)")
+            }
+        }
+    }
+
     @Test func gemmWithEmptyInnerDimensionScalesC() {
         var c = Matrix(rows: 2, columns: 2, repeating: 3)
         BLAS.gemm(Matrix(rows: 2, columns: 0), Matrix(rows: 0, columns: 2), beta: 0.5, &c)

@@ -11,6 +11,9 @@ import Foundation
 /// - `gaps` are the spacings between consecutive fitted points in units of their median
 ///   spacing (the AR(1) likelihood's time unit: the correlation between neighbours is rho^gap).
 ///
+/// Curves fitted jointly (several runs sharing a model's parameters) share one `Normalization`
+/// instead: step_ref, value_ref and the spacing unit of the longest of them (`Normalization.joint`).
+///
 /// Long curves are thinned to at most `maximumPoints` points, evenly by index (which is even in
 /// log-step for log-spaced logs), always keeping the last point: beyond a few hundred points the
 /// epistemic uncertainty about the curve's shape, not the noise, dominates the forecast
@@ -59,8 +62,43 @@ public struct CurveData: Sendable {
         }
     }
 
+    /// The references that put a curve on the normalized scale. Curves fitted jointly share one
+    /// (`joint(_:)`), so that shared parameters mean the same thing for every curve.
+    public struct Normalization: Sendable, Equatable {
+        /// The step at t = 1.
+        public var stepRef: Double
+        /// The value at y = 1 (positive).
+        public var valueRef: Double
+        /// The AR(1) likelihood's time unit, in steps (a gap of 1).
+        public var spacing: Double
+
+        public init(stepRef: Double, valueRef: Double, spacing: Double) {
+            self.stepRef = stepRef
+            self.valueRef = valueRef
+            self.spacing = spacing
+        }
+
+        /// The shared normalization of curves fitted jointly: t = 1 at the latest last step among
+        /// them, y = 1 at that curve's level there (its own `valueRef`), and the median of their
+        /// spacings as the AR(1) time unit. Each curve alone still decides its points.
+        public static func joint(_ curves: [CurveData]) -> Normalization {
+            precondition(!curves.isEmpty, "CurveData.Normalization.joint: no curves")
+            let longest = curves.max { $0.stepRef < $1.stepRef }!
+            let spacings = curves.map(\.normalization.spacing).sorted()
+            return Normalization(stepRef: longest.stepRef, valueRef: longest.valueRef,
+                                 spacing: spacings[spacings.count / 2])
+        }
+    }
+
+    /// The references this curve is normalized with.
+    public let normalization: Normalization
+
+    /// A curve on its own normalized scale (`normalization` nil: t = 1 at its last point, y = 1
+    /// at the median of its last five values, gaps in units of its median spacing), or on a
+    /// given one (a joint fit's, see `Normalization.joint`).
     public init(steps allSteps: [Double], values allValues: [Double], scale: Scale = .log,
-                maximumPoints: Int = CurveData.defaultMaximumPoints) throws(DataError) {
+                maximumPoints: Int = CurveData.defaultMaximumPoints,
+                normalization given: Normalization? = nil) throws(DataError) {
         precondition(allSteps.count == allValues.count, "CurveData: \(allSteps.count) steps, \(allValues.count) values")
         let n = allSteps.count
         guard n >= 3 else { throw .tooFewPoints(n) }
@@ -76,24 +114,32 @@ public struct CurveData: Sendable {
         steps = keep.map { allSteps[$0] }
         values = keep.map { allValues[$0] }
         self.scale = scale
-        let reference = steps[steps.count - 1]
-        stepRef = reference
-        let tail = Array(allValues.suffix(5)).sorted()
-        let median = tail[tail.count / 2]
-        guard median != 0 else { throw .zeroReference }
-        valueRef = scale == .log ? median : abs(median)
-        t = steps.map { $0 / reference }
-        observations = scale == .log ? values.map { Foundation.log($0 / median) } : values.map { $0 / abs(median) }
-        let kept = steps
-        var spacing = [Double](repeating: 1, count: kept.count)
-        for i in 1..<kept.count { spacing[i] = kept[i] - kept[i - 1] }
-        let sortedSpacing = spacing.dropFirst().sorted()
-        let unit = sortedSpacing[sortedSpacing.count / 2]
-        gaps = [1] + spacing.dropFirst().map { $0 / unit }
+        var spacing = [Double](repeating: 1, count: steps.count)
+        for i in 1..<steps.count { spacing[i] = steps[i] - steps[i - 1] }
+        let normalization: Normalization
+        if let given {
+            precondition(given.stepRef > 0 && given.valueRef > 0 && given.spacing > 0,
+                         "CurveData: a normalization needs positive references")
+            normalization = given
+        } else {
+            let tail = Array(allValues.suffix(5)).sorted()
+            let median = tail[tail.count / 2]
+            guard median != 0 else { throw .zeroReference }
+            let sortedSpacing = spacing.dropFirst().sorted()
+            normalization = Normalization(stepRef: steps[steps.count - 1], valueRef: abs(median),
+                                          spacing: sortedSpacing[sortedSpacing.count / 2])
+        }
+        self.normalization = normalization
+        stepRef = normalization.stepRef
+        valueRef = normalization.valueRef
+        t = steps.map { $0 / normalization.stepRef }
+        observations = scale == .log ? values.map { Foundation.log($0 / normalization.valueRef) }
+                                     : values.map { $0 / normalization.valueRef }
+        gaps = [1] + spacing.dropFirst().map { $0 / normalization.spacing }
     }
 
     /// Indices 0..<count thinned to at most `maximum`, evenly by index, always keeping the last.
-    static func thinnedIndices(count: Int, maximum: Int) -> [Int] {
+    public static func thinnedIndices(count: Int, maximum: Int) -> [Int] {
         guard count > maximum else { return Array(0..<count) }
         var indices: [Int] = []
         for k in 0..<maximum {

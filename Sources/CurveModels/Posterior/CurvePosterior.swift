@@ -2,29 +2,44 @@ import Autodiff
 import Foundation
 import Sampling
 
-/// The posterior of a curve model given a curve, as a log density on the unconstrained space:
+/// The posterior of a curve model given one curve, or several runs sharing its parameters, as a
+/// log density on the unconstrained space:
 /// ```
-/// log p(u | data) = sum_j [log prior_j(x_j) + log |dx_j/du_j|] + log L(data | x),   x = constrain(u)
+/// log p(u | data) = sum_j [log prior_j(x_j) + log |dx_j/du_j|] + sum_r log L(run_r | x),   x = constrain(u)
 /// ```
 /// with the model's parameters followed by the noise parameters (sigma; rho for AR(1), nu for
 /// Student-t). For AR(1) noise sigma is the innovation sd per unit gap (the stationary sd is
 /// sigma / sqrt(1 - rho^2)). The mean is evaluated on the normalized scale of `CurveData`, and the likelihood
 /// (Gaussian, Student-t or AR(1) with irregular gaps, one fused tape node each) works on log
 /// values (or linear values with `CurveData.Scale.linear`): log y_i = log m(t_i) + e_i.
+///
+/// Several runs (a joint fit, e.g. one model size under several learning-rate schedules): every
+/// run gets its own mean node (its own t and its own schedule's covariates) and likelihood node,
+/// and the log likelihoods add (the runs are independent given the parameters). The runs share
+/// one normalization (`CurveData.Normalization.joint`), the model's parameters and the noise
+/// parameters: the runs are logged and smoothed alike, and per-run noise would add two
+/// parameters per run that these long, smooth curves do not need. An AR(1) residual process
+/// starts afresh in every run.
 public struct CurvePosterior: Sendable {
     public let model: ModelDefinition
     public let prior: PriorSet
-    public let data: CurveData
+    /// The runs fitted (one for a single curve), in the order given.
+    public let runs: [CurveRun]
     /// Model parameters, then noise parameters, in tape order.
     public let parameterNames: [String]
     public let supports: [Support]
     public let priors: [PriorDistribution]
     /// log p(u | data) on the unconstrained space.
     public let tape: Tape
-    /// The learning-rate schedule the schedule-aware covariates and functionals (`lr`,
-    /// `lr_area`, `anneal_area`, `lr_decay_sum`) are computed from, at step_ref = `data.stepRef`;
-    /// nil when none was given (such models then fail to compile).
-    public let schedule: LearningRateSchedule?
+
+    /// The first run's data (the only run's, for a single curve); every run shares its
+    /// normalization.
+    public var data: CurveData { runs[0].data }
+    /// The first run's learning-rate schedule, which the schedule-aware covariates and
+    /// functionals (`lr`, `lr_area`, `anneal_area`, `lr_decay_sum`) of a single-curve posterior
+    /// are computed from, at step_ref = `data.stepRef`; nil when none was given (such models
+    /// then fail to compile).
+    public var schedule: LearningRateSchedule? { runs[0].schedule }
 
     public var dimension: Int { parameterNames.count }
     public var noiseFamily: NoisePrior.Family { prior.noise.family }
@@ -33,21 +48,34 @@ public struct CurvePosterior: Sendable {
         case missingPrior(parameter: String, file: String)
         case nameClash(String)
         case compile(String)
+        case runs(String)
         public var description: String {
             switch self {
             case .missingPrior(let p, let f): return "\(f): no prior for parameter '\(p)'; add it under \"parameters\""
             case .nameClash(let n): return "model parameter '\(n)' clashes with a noise parameter name; rename it in the .model file"
-            case .compile(let m): return m
+            case .compile(let m), .runs(let m): return m
             }
         }
     }
 
+    /// The posterior given one curve (and its schedule, for schedule-aware models).
     public init(model: ModelDefinition, prior: PriorSet, data: CurveData,
                 schedule: LearningRateSchedule? = nil) throws(BuildError) {
+        try self.init(model: model, prior: prior, runs: [CurveRun(name: "curve", data: data, schedule: schedule)])
+    }
+
+    /// The joint posterior given several runs sharing the model's and the noise's parameters
+    /// (their data must share one normalization and scale).
+    public init(model: ModelDefinition, prior: PriorSet, runs: [CurveRun]) throws(BuildError) {
+        guard let first = runs.first else { throw .runs("no runs to fit; give at least one curve") }
+        for run in runs.dropFirst() {
+            guard run.data.normalization == first.data.normalization, run.data.scale == first.data.scale else {
+                throw .runs("run '\(run.name)' is not on the normalized scale of run '\(first.name)'; build the runs' CurveData with CurveData.Normalization.joint")
+            }
+        }
         self.model = model
         self.prior = prior
-        self.data = data
-        self.schedule = schedule
+        self.runs = runs
         let noiseNames: [(String, Support, PriorDistribution?)] = {
             switch prior.noise.family {
             case .gaussian: return [("sigma", .positive, prior.noise.sigma)]
@@ -80,27 +108,37 @@ public struct CurvePosterior: Sendable {
             if let logJ { term = term + logJ }
             logPrior = logPrior.map { $0 + term } ?? term
         }
-        let mean = try CurvePosterior.recordMean(model, schedule: schedule, stepRef: data.stepRef, t: data.t,
-                                                 parameters: values, r)
-        let location = data.scale == .log ? r.log(mean) : mean
-        let likelihood: Variable
-        switch prior.noise.family {
-        case .gaussian:
-            likelihood = r.custom(GaussianLogLikelihood(y: data.observations), inputs: [location, values["sigma"]!])
-        case .studentT:
-            likelihood = r.custom(StudentTLogLikelihood(y: data.observations),
-                                  inputs: [location, values["sigma"]!, values["nu"]!])
-        case .ar1:
-            // sigma is the innovation sd (per unit gap, as the prior files describe it); the
-            // likelihood node takes the stationary sd sigma / sqrt(1 - rho^2). Sampling the
-            // innovation sd decorrelates it from rho: with residuals close to a random walk
-            // (rho -> 1) the stationary sd is barely identified, the innovation sd is.
-            let rho = values["rho"]!
-            let stationary = values["sigma"]! / r.sqrt(1.0 - rho * rho)
-            likelihood = r.custom(AR1LogLikelihood(y: data.observations, gaps: data.gaps),
-                                  inputs: [location, stationary, rho])
+        var total = logPrior!
+        for run in runs {
+            let data = run.data
+            let mean: Variable
+            do {
+                mean = try CurvePosterior.recordMean(model, schedule: run.schedule, stepRef: data.stepRef, t: data.t,
+                                                     parameters: values, r)
+            } catch {
+                throw runs.count == 1 ? error : .compile("run '\(run.name)': \(error.description)")
+            }
+            let location = data.scale == .log ? r.log(mean) : mean
+            let likelihood: Variable
+            switch prior.noise.family {
+            case .gaussian:
+                likelihood = r.custom(GaussianLogLikelihood(y: data.observations), inputs: [location, values["sigma"]!])
+            case .studentT:
+                likelihood = r.custom(StudentTLogLikelihood(y: data.observations),
+                                      inputs: [location, values["sigma"]!, values["nu"]!])
+            case .ar1:
+                // sigma is the innovation sd (per unit gap, as the prior files describe it); the
+                // likelihood node takes the stationary sd sigma / sqrt(1 - rho^2). Sampling the
+                // innovation sd decorrelates it from rho: with residuals close to a random walk
+                // (rho -> 1) the stationary sd is barely identified, the innovation sd is.
+                let rho = values["rho"]!
+                let stationary = values["sigma"]! / r.sqrt(1.0 - rho * rho)
+                likelihood = r.custom(AR1LogLikelihood(y: data.observations, gaps: data.gaps),
+                                      inputs: [location, stationary, rho])
+            }
+            total = total + likelihood
         }
-        tape = r.finish(output: likelihood + logPrior!)
+        tape = r.finish(output: total)
     }
 
     /// Records the model's mean at normalized times `t` (a vector; a mean that does not involve
@@ -146,9 +184,16 @@ public struct CurvePosterior: Sendable {
         }
     }
 
-    /// An evaluator of the model mean (normalized scale) at normalized times `t` (with the
-    /// posterior's schedule, if any, at step_ref = `data.stepRef`).
+    /// An evaluator of the model mean (normalized scale) at normalized times `t`, with the first
+    /// run's schedule (if any) at step_ref = `data.stepRef`.
     public func meanEvaluator(t: [Double]) throws(BuildError) -> MeanEvaluator {
+        try meanEvaluator(t: t, schedule: schedule)
+    }
+
+    /// An evaluator of the model mean at normalized times `t` under `schedule` (any run's, or a
+    /// run not fitted at all, e.g. a planned schedule): the forecast of a run from the shared
+    /// parameters.
+    public func meanEvaluator(t: [Double], schedule: LearningRateSchedule?) throws(BuildError) -> MeanEvaluator {
         let r = TapeRecorder()
         var values: [String: Variable] = [:]
         for (i, name) in parameterNames.enumerated() {

@@ -17,18 +17,22 @@ import LinearAlgebra
 /// ```
 /// X = S * diag(lr^-gamma)    (per-column scale exp(-gamma log lr), one Elementwise.expScaled)
 /// L = log1p(C X),  Q = exp(-beta L) = (1 + C X)^-beta   (Elementwise kernels, valid prefixes)
-/// LD = W - Q w                (BLAS.gemv)
+/// LD = W - Q w                (BLAS.gemv, in blocks of rows over their longest valid prefix)
 /// ```
-/// Backward, with a the output adjoint (invalid entries of every matrix stay 0):
+/// Invalid entries of every matrix are 0 and never written, so the blocked gemv may read past a
+/// row's prefix. Backward, with a the output adjoint:
 /// ```
 /// dG/dC = beta X Q / (1 + C X),   dG/dbeta = Q L,   dG/dgamma = -beta C log(lr_j) X Q / (1 + C X)
-/// u = (X Q / (1 + C X))' a,   v = (Q L)' a    (two transposed gemv)
-/// dC += beta u.w,   dgamma -= beta C u.(w log lr),   dbeta += v.w
+/// dC += beta a'(R w),   dgamma -= beta C a'(R (w log lr)),   dbeta += a'((Q L) w),   R = X Q / (1 + C X)
 /// ```
+/// computed in one fused pass over the valid prefixes (three row sums per row, then dotted with
+/// a): one read of X, L and Q instead of writing two work matrices and reducing them with two
+/// transposed gemv over the full matrix. With the blocked forward gemv this took value + gradient
+/// of the multi-power posterior at 550 points on the 72k-step cosine from 2.4 to 1.2 ms of CPU
+/// time (release, same machine and hour; `curvecast-bench schedules --parts timing`).
 /// Cost: about n_eval x n_col / 2 valid entries (~150k for 550 points on the 72k-step cosine:
-/// 546 columns), each one log1p and one exp; value + gradient of the multi-power mean there
-/// measured 1.8-2.0 ms of CPU time in release on a loaded 2-core machine (value alone ~1.1 ms,
-/// of which ~0.8 ms is the two Elementwise kernels at ~3.2 and ~2.1 ns per element).
+/// 534 columns), each one log1p and one exp forward (~0.8 ms of the 1.2 ms above), a division
+/// backward.
 public struct LearningRateDecaySum: CustomVectorOperation {
     public let rows: Int
     public let columns: Int
@@ -43,8 +47,6 @@ public struct LearningRateDecaySum: CustomVectorOperation {
     var x: [Double]
     var logTerm: [Double]
     var q: [Double]
-    var work: [Double]
-    var columnSums: [Double]
 
     init(rows: Int, columns: Int, areas: [Double], rowLengths: [Int], weights: [Double], logRates: [Double],
          weightPrefix: [Double]) {
@@ -62,9 +64,10 @@ public struct LearningRateDecaySum: CustomVectorOperation {
         x = [Double](repeating: 0, count: rows * columns)
         logTerm = x
         q = x
-        work = x
-        columnSums = scale
     }
+
+    /// Rows per block of the forward gemv: each block is reduced over its longest valid prefix.
+    static let blockRows = 16
 
     public var name: String { "lr_decay_sum" }
 
@@ -103,7 +106,17 @@ public struct LearningRateDecaySum: CustomVectorOperation {
                                       into: UnsafeMutableBufferPointer(start: qp.baseAddress! + base, count: len))
             }
             weights.withUnsafeBufferPointer { wp in
-                BLAS.gemv(rows: rows, columns: m, alpha: -1, UnsafeBufferPointer(qp), wp, beta: 1, out)
+                var start = 0
+                while start < rows {
+                    let end = min(start + Self.blockRows, rows)
+                    let width = rowLengths[start..<end].max()!
+                    if width > 0 {
+                        BLAS.gemv(rows: end - start, columns: width, leadingDimension: m, alpha: -1,
+                                  UnsafePointer(qp.baseAddress! + start * m), wp, beta: 1,
+                                  UnsafeMutableBufferPointer(rebasing: out[start..<end]))
+                    }
+                    start = end
+                }
             }
         }}}}}
     }
@@ -114,35 +127,37 @@ public struct LearningRateDecaySum: CustomVectorOperation {
         let c = io.input(0)[0], beta = io.input(1)[0]
         let a = io.outputAdjoint
         let m = columns
+        var sumBeta = 0.0, sumC = 0.0, sumGamma = 0.0
         x.withUnsafeBufferPointer { xp in
         logTerm.withUnsafeBufferPointer { lp in
         q.withUnsafeBufferPointer { qp in
-        work.withUnsafeMutableBufferPointer { wk in
-        columnSums.withUnsafeMutableBufferPointer { u in
-            if let dBeta {
-                for e in 0..<rows {
-                    let base = e * m
-                    for j in 0..<rowLengths[e] { wk[base + j] = qp[base + j] * lp[base + j] }
+        weights.withUnsafeBufferPointer { wp in
+        weightedLogRates.withUnsafeBufferPointer { wlp in
+            for e in 0..<rows {
+                let ae = a[e], len = rowLengths[e]
+                if ae == 0 || len == 0 { continue }
+                let xr = xp.baseAddress! + e * m, lr = lp.baseAddress! + e * m, qr = qp.baseAddress! + e * m
+                // Two partial sums per row sum: independent add chains the CPU overlaps.
+                var b0 = 0.0, b1 = 0.0, c0 = 0.0, c1 = 0.0, g0 = 0.0, g1 = 0.0
+                var j = 0
+                while j + 1 < len {
+                    let r0 = xr[j] * qr[j] / (1 + c * xr[j]), r1 = xr[j + 1] * qr[j + 1] / (1 + c * xr[j + 1])
+                    b0 += wp[j] * qr[j] * lr[j]; b1 += wp[j + 1] * qr[j + 1] * lr[j + 1]
+                    c0 += wp[j] * r0; c1 += wp[j + 1] * r1
+                    g0 += wlp[j] * r0; g1 += wlp[j + 1] * r1
+                    j += 2
                 }
-                BLAS.gemv(transpose: true, rows: rows, columns: m, UnsafeBufferPointer(wk), a, u)
-                dBeta[0] += weights.withUnsafeBufferPointer { BLAS.dot(UnsafeBufferPointer(u), $0) }
-            }
-            if dC != nil || dGamma != nil {
-                for e in 0..<rows {
-                    let base = e * m
-                    for j in 0..<rowLengths[e] {
-                        let xv = xp[base + j]
-                        wk[base + j] = xv * qp[base + j] / (1 + c * xv)
-                    }
+                if j < len {
+                    let r0 = xr[j] * qr[j] / (1 + c * xr[j])
+                    b0 += wp[j] * qr[j] * lr[j]; c0 += wp[j] * r0; g0 += wlp[j] * r0
                 }
-                BLAS.gemv(transpose: true, rows: rows, columns: m, UnsafeBufferPointer(wk), a, u)
-                if let dC {
-                    dC[0] += beta * weights.withUnsafeBufferPointer { BLAS.dot(UnsafeBufferPointer(u), $0) }
-                }
-                if let dGamma {
-                    dGamma[0] -= beta * c * weightedLogRates.withUnsafeBufferPointer { BLAS.dot(UnsafeBufferPointer(u), $0) }
-                }
+                sumBeta += ae * (b0 + b1)
+                sumC += ae * (c0 + c1)
+                sumGamma += ae * (g0 + g1)
             }
         }}}}}
+        dBeta?[0] += sumBeta
+        dC?[0] += beta * sumC
+        dGamma?[0] -= beta * c * sumGamma
     }
 }

@@ -12,7 +12,7 @@ import Foundation
 /// - without warmup (W = 0) step 0 takes the formula's value at s = 0 (the peak);
 /// - linear warmup: rate(s) = P s / W for 0 <= s <= W (0 at step 0, P / W at step 1, P at W);
 ///   constant warmup: rate(s) = warmup_lr for 0 <= s < W, P at W;
-/// - constant: P;
+/// - constant, constant_after_warmup: P;
 /// - cosine: end + (P - end) (1 + cos(pi (s - W) / (T - W))) / 2 for W <= s <= T;
 /// - linear: P - (P - end) (s - W) / (T - W);
 /// - wsd: P up to decay_start D, then with f = (s - D) / (T - D): exponential P (end/P)^f,
@@ -38,6 +38,13 @@ public struct LearningRateSchedule: Sendable, Equatable {
 
     /// The rate at step s (held at `rate(total)` after the last step, `rate(0)` before step 0).
     public func rate(atStep s: Int) -> Double { rates[min(max(s, 0), rates.count - 1)] }
+
+    /// Whether the rate changes after the warmup (by more than 1e-9 relative): an annealing
+    /// schedule, which only the schedule-aware laws can follow.
+    public var annealsAfterWarmup: Bool {
+        let held = rates[warmupSteps]
+        return rates[warmupSteps...].contains { abs($0 - held) > 1e-9 * max(abs(held), peak) }
+    }
 
     /// The largest schedule this type builds (a per-step array is kept).
     public static let maximumSteps = 50_000_000
@@ -80,7 +87,7 @@ public struct LearningRateSchedule: Sendable, Equatable {
         let span = Double(total - w)
         let body: (Int) -> Double
         switch spec.kind {
-        case .constant:
+        case .constant, .constantAfterWarmup:
             body = { _ in peak }
         case .cosine:
             let end = try positive(spec.end, "end", allowZero: true)

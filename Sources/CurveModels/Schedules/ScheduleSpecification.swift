@@ -9,8 +9,11 @@ import Foundation
 /// Fields (steps are integers, rates positive numbers):
 /// - every kind: `kind`, `total` (last step), `peak`; optional `warmup` (steps, default 0),
 ///   `warmup_shape` (`"linear"`, the default, or `"constant"`) and `warmup_lr` (the rate during a
-///   constant warmup, required for it);
+///   constant warmup, required for it), and `note` (free text, ignored);
 /// - `constant`: nothing more;
+/// - `constant_after_warmup` (the manifest's form for runs whose schedule is only known to be
+///   flat): `peak` (default 1: only ratios of rates matter), `warmup` (default 0) and `total`
+///   (default: the end of the warmup; the rate holds after the last step anyway) are optional;
 /// - `cosine`: `end` (rate at `total`);
 /// - `linear`: `end`;
 /// - `wsd`: `decay_start`, `end`, `decay_shape` (`"exponential"`, `"linear"` or `"sqrt"`);
@@ -25,7 +28,12 @@ public struct ScheduleSpecification: Sendable, Equatable, Codable {
         case constant, cosine, linear, wsd
         case twoStage = "two_stage"
         case step, explicit
+        case constantAfterWarmup = "constant_after_warmup"
     }
+
+    /// The kind a manifest gives a run whose schedule is not known: `parseDeclared` reads it as
+    /// "no declared schedule".
+    public static let unknownKind = "unknown"
 
     public enum DecayShape: String, Sendable, Codable, CaseIterable { case exponential, linear, sqrt }
     public enum WarmupShape: String, Sendable, Codable, CaseIterable { case linear, constant }
@@ -45,6 +53,7 @@ public struct ScheduleSpecification: Sendable, Equatable, Codable {
     public var factor: Double?
     public var rates: [Double]?
     public var firstStep: Int?
+    public var note: String?
 
     public init(kind: Kind, warmup: Int = 0, total: Int, peak: Double, warmupShape: WarmupShape = .linear,
                 warmupRate: Double? = nil, end: Double? = nil, decayStart: Int? = nil, decayShape: DecayShape? = nil,
@@ -61,12 +70,13 @@ public struct ScheduleSpecification: Sendable, Equatable, Codable {
         case kind, warmup, total, peak, end, second, milestones, factor, rates
         case warmupShape = "warmup_shape", warmupRate = "warmup_lr", decayStart = "decay_start"
         case decayShape = "decay_shape", switchStep = "switch", firstStep = "first_step"
+        case note
     }
 
     /// The fields each kind accepts besides the common ones.
     static func fields(of kind: Kind) -> [CodingKeys] {
         switch kind {
-        case .constant: return []
+        case .constant, .constantAfterWarmup: return []
         case .cosine, .linear: return [.end]
         case .wsd: return [.decayStart, .end, .decayShape]
         case .twoStage: return [.second, .switchStep]
@@ -102,7 +112,9 @@ public struct ScheduleSpecification: Sendable, Equatable, Codable {
             return v
         }
         warmup = try c.decodeIfPresent(Int.self, forKey: .warmup) ?? 0
-        peak = try required(Double.self, .peak, "the largest learning rate (after warmup)")
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        peak = kind == .constantAfterWarmup ? try c.decodeIfPresent(Double.self, forKey: .peak) ?? 1
+                                            : try required(Double.self, .peak, "the largest learning rate (after warmup)")
         warmupShape = try c.decodeIfPresent(WarmupShape.self, forKey: .warmupShape) ?? .linear
         warmupRate = try c.decodeIfPresent(Double.self, forKey: .warmupRate)
         switch kind {
@@ -110,11 +122,13 @@ public struct ScheduleSpecification: Sendable, Equatable, Codable {
             rates = try required([Double].self, .rates, "the learning rate of every step, from first_step (default 1) on")
             firstStep = try c.decodeIfPresent(Int.self, forKey: .firstStep)
             total = try c.decodeIfPresent(Int.self, forKey: .total) ?? ((firstStep ?? 1) + rates!.count - 1)
+        case .constantAfterWarmup:
+            total = try c.decodeIfPresent(Int.self, forKey: .total) ?? warmup + 1
         default:
             total = try required(Int.self, .total, "the last training step")
         }
         switch kind {
-        case .constant, .explicit: break
+        case .constant, .explicit, .constantAfterWarmup: break
         case .cosine, .linear:
             end = try required(Double.self, .end, "the learning rate at the last step (0 for a decay to zero)")
         case .wsd:
@@ -147,9 +161,10 @@ public struct ScheduleSpecification: Sendable, Equatable, Codable {
         try c.encodeIfPresent(factor, forKey: .factor)
         try c.encodeIfPresent(rates, forKey: .rates)
         try c.encodeIfPresent(firstStep, forKey: .firstStep)
+        try c.encodeIfPresent(note, forKey: .note)
     }
 
-    static let commonFields: [CodingKeys] = [.kind, .warmup, .total, .peak, .warmupShape, .warmupRate]
+    static let commonFields: [CodingKeys] = [.kind, .warmup, .total, .peak, .warmupShape, .warmupRate, .note]
     static let kindList = Kind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
 
     /// Parses a schedule object from JSON, with errors that name the field.
@@ -173,6 +188,16 @@ public struct ScheduleSpecification: Sendable, Equatable, Codable {
         try parse(json: Data(json.utf8))
     }
 
+    /// Parses a schedule object that may declare the schedule unknown (`{"kind": "unknown"}`, as
+    /// the data manifest does for logs without one): nil then, otherwise `parse(json:)`.
+    public static func parseDeclared(json: Data) throws(ScheduleError) -> ScheduleSpecification? {
+        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+           object["kind"] as? String == unknownKind {
+            return nil
+        }
+        return try parse(json: json)
+    }
+
     static func path(_ codingPath: [CodingKey]) -> String {
         codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
@@ -193,7 +218,7 @@ public enum ScheduleError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notJSON(let detail):
             return "schedule: not a JSON object (\(detail)); give an object such as {\"kind\": \"cosine\", \"warmup\": 2000, \"total\": 24000, \"peak\": 3e-4, \"end\": 3e-5}"
         case .unknownKind(let k):
-            return "schedule field \"kind\": unknown kind \"\(k)\"; use one of \(ScheduleSpecification.kindList)"
+            return "schedule field \"kind\": unknown kind \"\(k)\"; use one of \(ScheduleSpecification.kindList) (or \"unknown\" for no schedule)"
         case .missingField(let f, let kind, let hint):
             let of = kind.map { " of kind \"\($0)\"" } ?? ""
             return "schedule\(of): missing field \"\(f)\" (\(hint)); add it to the schedule object"

@@ -104,6 +104,52 @@ struct LearningRateScheduleTests {
         #expect(again == spec)
     }
 
+    /// The mpl kinds with their 2160-step linear warmup, against rates worked out by hand
+    /// (P = 3e-4, end 3e-5, W = 2160).
+    @Test func declaredKindsAtHandPickedSteps() throws {
+        let common = #""warmup": 2160, "peak": 0.0003"#
+        // NaN when the JSON does not parse, so that every comparison below fails.
+        func rate(_ json: String, _ step: Int) -> Double { (try? LearningRateSchedule(json: json))?.rate(atStep: step) ?? .nan }
+        let cosine = #"{"kind": "cosine", "total": 24000, "end": 3e-05, "# + common + "}"
+        #expect(isClose(rate(cosine, 1080), 1.5e-4, relative: 1e-14))         // halfway up the warmup
+        #expect(isClose(rate(cosine, 13080), 1.65e-4, relative: 1e-13))         // mid-decay: (P + end) / 2
+        #expect(isClose(rate(cosine, 7620), 3e-5 + 2.7e-4 * 0.5 * (1 + 0.5.squareRoot()), relative: 1e-13))  // a quarter: cos(pi/4)
+        #expect(isClose(rate(cosine, 30000), 3e-5, relative: 1e-13))            // held past the end
+        let wsdExp = #"{"kind": "wsd", "total": 24000, "decay_start": 20000, "end": 3e-05, "decay_shape": "exponential", "# + common + "}"
+        #expect(rate(wsdExp, 20000) == 3e-4)
+        #expect(isClose(rate(wsdExp, 22000), 3e-4 * 0.1.squareRoot(), relative: 1e-13))  // P (end/P)^(1/2)
+        let wsdLin = #"{"kind": "wsd", "total": 24000, "decay_start": 20000, "end": 3e-05, "decay_shape": "linear", "# + common + "}"
+        #expect(isClose(rate(wsdLin, 23000), 3e-4 - 2.7e-4 * 0.75, relative: 1e-13))
+        let wsdSqrt = #"{"kind": "wsd", "total": 24000, "decay_start": 20000, "end": 0, "decay_shape": "sqrt", "# + common + "}"
+        #expect(isClose(rate(wsdSqrt, 21000), 3e-4 * 0.5, relative: 1e-13))      // P (1 - sqrt(1/4))
+        let twoStage = #"{"kind": "two_stage", "total": 16000, "switch": 8000, "second": 9e-05, "# + common + "}"
+        #expect(rate(twoStage, 7999) == 3e-4 && rate(twoStage, 8000) == 9e-5)
+        let linear = #"{"kind": "linear", "total": 12160, "end": 0, "# + common + "}"
+        #expect(isClose(rate(linear, 4660), 2.25e-4, relative: 1e-13))          // a quarter of the way down
+        let step = #"{"kind": "step", "total": 30000, "milestones": [10000, 20000], "factor": 0.1, "# + common + "}"
+        #expect(rate(step, 9999) == 3e-4)
+        #expect(isClose(rate(step, 10000), 3e-5, relative: 1e-14) && isClose(rate(step, 25000), 3e-6, relative: 1e-14))
+        let constantWarmup = #"{"kind": "constant", "total": 24000, "warmup_shape": "constant", "warmup_lr": 1e-05, "# + common + "}"
+        #expect(rate(constantWarmup, 0) == 1e-5 && rate(constantWarmup, 2159) == 1e-5 && rate(constantWarmup, 2160) == 3e-4)
+        let list = #"{"kind": "explicit", "peak": 0.0003, "first_step": 3, "rates": [0.0001, 0.0002, 0.0003, 0.00015]}"#
+        #expect([0, 2, 3, 5, 6, 100].map { rate(list, $0) } == [1e-4, 1e-4, 1e-4, 3e-4, 1.5e-4, 1.5e-4])
+        // The manifest's flat kind needs nothing but its name (only ratios of rates matter).
+        let flat = try LearningRateSchedule(json: #"{"kind": "constant_after_warmup", "note": "constant LR after warmup"}"#)
+        #expect(flat.peak == 1 && flat.rate(atStep: 0) == 1 && flat.rate(atStep: 1_000_000) == 1 && !flat.annealsAfterWarmup)
+        let flatWarm = try LearningRateSchedule(json: #"{"kind": "constant_after_warmup", "warmup": 100, "peak": 0.001}"#)
+        #expect(isClose(flatWarm.rate(atStep: 50), 0.0005, relative: 1e-14) && flatWarm.rate(atStep: 5000) == 0.001)
+        // Annealing after warmup decides the default model.
+        #expect(try LearningRateSchedule(json: cosine).annealsAfterWarmup)
+        #expect(try !LearningRateSchedule(json: #"{"kind": "constant", "total": 24000, "# + common + "}").annealsAfterWarmup)
+    }
+
+    /// The manifest says "unknown" for logs without a schedule: no declared schedule, not an error.
+    @Test func unknownKindIsNoSchedule() throws {
+        #expect(try ScheduleSpecification.parseDeclared(json: Data(#"{"kind": "unknown"}"#.utf8)) == nil)
+        #expect(try ScheduleSpecification.parseDeclared(json: Data(#"{"kind": "constant", "total": 10, "peak": 1}"#.utf8))?.kind == .constant)
+        #expect(throws: ScheduleError.self) { try LearningRateSchedule(json: #"{"kind": "unknown"}"#) }
+    }
+
     @Test func observedColumnWithoutWarmupHoldsAndFindsThePeak() throws {
         let s = try LearningRateSchedule(steps: [2, 4, 8], rates: [0.5, 1, 0.2], interpolation: .linear)
         #expect(zip(s.rates, [0.5, 0.5, 0.5, 0.75, 1, 0.8, 0.6, 0.4, 0.2]).allSatisfy { isClose($0, $1, relative: 1e-14) } && s.rates.count == 9)
@@ -130,6 +176,11 @@ struct LearningRateScheduleTests {
         (#"{"kind":"two_stage","warmup":10,"total":100,"peak":1,"second":0.1,"switch":5}"#, #"field "switch""#),
         (#"{"kind":"constant","warmup":4,"total":10,"peak":1,"warmup_shape":"constant"}"#, #"field "warmup_lr""#),
         ("[1, 2]", "schedule"),
+        ("{\"kind\": \"cosine\", \"total\": 10,", "not a JSON object"),
+        (#"{"kind":"step","total":30,"peak":1,"milestones":[20,40],"factor":0.5}"#, #"field "milestones": 40 must lie in (warmup, total]"#),
+        (#"{"kind":"explicit","peak":1,"rates":[]}"#, #"field "rates""#),
+        (#"{"kind":"constant","total":100,"peak":1,"note":5}"#, #"field "note": wrong type"#),
+        (#"{"kind":"cosine","total":100,"peak":1,"end":"low"}"#, #"field "end": wrong type"#),
     ]
 
     @Test(arguments: badSchedules.indices)

@@ -29,9 +29,7 @@ struct ScheduleCompilationTests {
         let (data, schedule) = try Self.curve(curveID)
         for family in NoisePrior.Family.allCases {
             var prior = try #require(Self.priors[name])
-            prior.noise = NoisePrior(family: family, sigma: .halfNormal(sigma: 0.05),
-                                     nu: family == .studentT ? .gamma(shape: 2, rate: 0.1) : nil,
-                                     rho: family == .ar1 ? .beta(alpha: 3, beta: 1) : nil)
+            prior.noise = .forGradientChecks(family)
             let posterior = try CurvePosterior(model: model, prior: prior, data: data, schedule: schedule)
             for (k, u) in ([posterior.priorMedianPoint.enumerated().map { $1 + 0.05 * Double($0 + 1) }]
                            + posterior.priorDraws(2, seed: 11)).enumerated() {

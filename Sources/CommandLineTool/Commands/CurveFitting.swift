@@ -85,6 +85,7 @@ struct CurveFitting {
             reporter?.finish()
             switch error {
             case .data(let problem): throw Failure("\(curve.file): \(problem.description)")
+            case .runData(let run, let problem): throw Failure("\(run): \(problem.description)")
             case .model(let m), .prior(let m): throw Failure(m)
             case .fit(let m): throw .runtime("fitting failed: \(m)")
             }

@@ -139,6 +139,7 @@ public struct RunFitter: Sendable {
     private static func describe(_ error: Forecaster.ForecastError) -> String {
         switch error {
         case .data(let problem): return "the points cannot be fitted: \(problem.description)"
+        case .runData(let run, let problem): return "the points of \(run) cannot be fitted: \(problem.description)"
         case .model(let message): return "model: \(message)"
         case .prior(let message): return "prior: \(message)"
         case .fit(let message): return "fitting failed: \(message)"

@@ -38,7 +38,8 @@ struct ReplayCommand {
     evaluated on a geometric grid of checkpoints, each --growth times the last), the median
     stopping rule (Golovin et al. 2017) and successive halving with ASHA promotion (Li et al. 2020,
     reduction factor --eta), all on the same orders and with the same --min-points warmup.
-    Each run is fitted once per checkpoint; the orders reuse those fits.
+    Each run is fitted once per checkpoint (and once at the point after a stop vote, to confirm
+    it); the orders reuse those fits.
 
     Where:
       --corpus DIR        a directory with MANIFEST.json in the shared format ({"curves": [{"id",
@@ -184,19 +185,30 @@ struct ReplayCommand {
         let cacheDirectory = cache.map { context.resolve($0) }
         for population in grouped.populations {
             let key = ReplayForecastTable.cacheKey(population, grid: grid, forecaster: forecaster.settingsDescription)
-            if let directory = cacheDirectory, let table = ReplayForecastTable.cached(key: key, in: directory) {
-                if !quiet { stderr.line("replay \(population.name): \(table.forecasts.joined().count) fits read from \(ReplayForecastTable.cacheFile(key: key, in: directory).path)") }
-                reports.append(experiment.run(population, table: table))
-                continue
-            }
-            let table = ReplayForecastTable.build(population, checkpoints: grid, forecaster: forecaster,
-                                                  progress: progress(population.name, stderr))
+            let table = ReplayForecastTable(population, checkpoints: grid, forecaster: forecaster)
+            var loaded = 0
             if let directory = cacheDirectory {
+                loaded = table.load(key: key, from: directory)
+                if !quiet, loaded > 0 {
+                    stderr.line("replay \(population.name): \(loaded) fits read from \(ReplayForecastTable.cacheFile(key: key, in: directory).path)")
+                }
+            }
+            table.fitCheckpoints(progress: progress(population.name, stderr))
+            if !quiet {
+                let name = population.name, interactive = stderr.isTerminal
+                table.onFit = { count, id in
+                    let text = "replay \(name): confirmation fit (\(count) fits) \(id)"
+                    if interactive { stderr.write("\r\u{1B}[K" + text) } else if count % 10 == 0 { stderr.line(text) }
+                }
+            }
+            reports.append(experiment.run(population, table: table))
+            table.onFit = nil
+            if !quiet, stderr.isTerminal { stderr.write("\r\u{1B}[K") }
+            if let directory = cacheDirectory, table.fitCount > loaded {
                 do { try table.save(key: key, in: directory) } catch {
                     throw .runtime("--cache \(directory.path): cannot write the fits (\(error.localizedDescription)); check the directory")
                 }
             }
-            reports.append(experiment.run(population, table: table))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = ReplayReport(populations: reports, tooSmall: grouped.tooSmall, settings: settings, seconds: seconds)
@@ -208,7 +220,8 @@ struct ReplayCommand {
         guard !quiet else { return nil }
         let interactive = stderr.isTerminal
         return { done, total, id in
-            let text = done == total ? "replay \(name): \(total) fits done" : "replay \(name): fit \(done + 1)/\(total) \(id)"
+            guard total > 0 else { return }
+            let text = done == total ? "replay \(name): \(total) checkpoint fits done" : "replay \(name): checkpoint fit \(done + 1)/\(total) \(id)"
             if interactive { stderr.write("\r\u{1B}[K" + text + (done == total ? "\n" : "")) }
             else if done == total || done % 10 == 0 { stderr.line(text) }
         }

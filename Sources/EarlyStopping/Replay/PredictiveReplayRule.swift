@@ -1,17 +1,23 @@
-/// `PredictiveStoppingRule` in the replay: at each checkpoint of a run, the cached forecast at the
+/// `PredictiveStoppingRule` in the replay: at each checkpoint of a run, the forecast at the
 /// horizon against the incumbent (the best final value among finished runs so far).
 ///
-/// Before any run has finished there is no target, so the rule votes continue (and its vote
-/// streak resets). The diagnostics guard is `DecisionDiagnostics` (every chain alone votes as all
-/// draws do, few divergences); a checkpoint whose fit failed counts as failed diagnostics. Between
-/// checkpoints the rule is not evaluated (no new fit), as in the daemon, which refits a run only
-/// every so often.
+/// - Before any run has finished there is no target: the rule votes continue (its vote streak
+///   resets).
+/// - The diagnostics guard is `DecisionDiagnostics` (every chain alone votes as all draws do, few
+///   divergences); a point whose fit failed counts as failed diagnostics.
+/// - After a stop vote that does not stop yet (fewer than `consecutiveVotes` in a row), the next
+///   vote is taken at the next logged point, not at the next geometric checkpoint: the daemon
+///   refits a run as its points arrive, and a vote is confirmed by a fit on new data, not by
+///   waiting (with checkpoints 1.3x apart, waiting would cost up to 30% of the run so far per
+///   vote). Between checkpoints the rule is otherwise not evaluated.
 public struct PredictiveReplayRule: ReplayStoppingRule {
     public var rule: PredictiveStoppingRule
     public let table: ReplayForecastTable
     private var votes = 0
-    /// checkpoint index -> position in the run's checkpoint list, for the current run.
-    private var positions: [Int: Int] = [:]
+    /// The current run's checkpoints.
+    private var checkpoints: Set<Int> = []
+    /// Where the next vote of a streak is taken.
+    private var confirmation: Int?
 
     public init(rule: PredictiveStoppingRule, table: ReplayForecastTable) {
         self.rule = rule
@@ -22,16 +28,18 @@ public struct PredictiveReplayRule: ReplayStoppingRule {
 
     public mutating func start(run r: Int, study: ReplayStudyState) {
         votes = 0
-        positions = Dictionary(uniqueKeysWithValues: table.checkpoints[r].enumerated().map { ($1, $0) })
+        confirmation = nil
+        checkpoints = Set(table.checkpoints[r])
     }
 
     public mutating func shouldStop(run r: Int, after i: Int, study: ReplayStudyState) -> Bool {
-        guard let c = positions[i] else { return false }
+        guard checkpoints.contains(i) || confirmation == i else { return false }
+        confirmation = nil
         guard let target = study.incumbent else {
             votes = 0
             return false
         }
-        let forecast = table.forecasts[r][c]
+        let forecast = table.forecast(run: r, index: i)
         let direction = study.population.direction
         let rule = self.rule
         let trusted = forecast?.decisionDiagnostics { rule.votesStop($0, target: target, direction: direction) }.pass ?? false
@@ -39,6 +47,7 @@ public struct PredictiveReplayRule: ReplayStoppingRule {
                                    observedSteps: Array(study.population.runs[r].steps[...i]),
                                    diagnosticsPass: trusted, previousStopVotes: votes)
         votes = decision.stopVotes
+        if decision.verdict == .continue, votes > 0 { confirmation = i + 1 }
         return decision.verdict == .stop
     }
 }

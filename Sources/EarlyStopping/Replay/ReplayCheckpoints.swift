@@ -9,8 +9,8 @@ import Foundation
 ///
 /// A geometric grid keeps the number of fits per run logarithmic in its length (a fit is the
 /// expensive part of a decision), while a run is still looked at soon after it starts, when most
-/// of the compute can be saved; with growth 1.3 a run evaluated first at step s is looked at again
-/// by 1.3 s, so a second stop vote costs at most 30% more of what has been trained.
+/// of the compute can be saved. (A stop vote is confirmed at the next logged point, not the next
+/// checkpoint: `PredictiveReplayRule`.)
 public struct ReplayCheckpoints: Sendable, Equatable {
     /// The default growth between checkpoints.
     public static let defaultGrowth = 1.3

@@ -1,23 +1,27 @@
 import Foundation
 
-
-/// A forecast table saved to disk, so that a replay can be re-run with other thresholds, votes,
-/// orders or baselines without fitting again (`curvecast replay --cache DIR`).
+/// Fits saved to disk, so that a replay can be re-run with other thresholds, votes, orders or
+/// baselines without fitting again (`curvecast replay --cache DIR`).
 ///
 /// The file holds the key it was written for (the population, its runs and horizon, the
-/// checkpoint grid and the forecaster's settings); a table is only read back for the same key.
+/// checkpoint grid and the forecaster's settings); fits are only read back for the same key.
 extension ReplayForecastTable {
     struct CacheFile: Codable {
+        struct Entry: Codable {
+            var run: Int
+            var index: Int
+            var forecast: ReplayForecast?
+        }
+
         var key: String
-        var checkpoints: [[Int]]
-        var forecasts: [[ReplayForecast?]]
+        var entries: [Entry]
         var seconds: Double
     }
 
     /// The key of `population` fitted on `grid` by a forecaster described by `forecaster`.
     public static func cacheKey(_ population: ReplayPopulation, grid: ReplayCheckpoints, forecaster: String) -> String {
         let runs = population.runs.map { "\($0.id):\($0.steps.count):\($0.steps.last ?? 0):\($0.values.last ?? 0)" }
-        return ["v1", population.name, "\(population.horizon)", runs.joined(separator: ","),
+        return ["v2", population.name, "\(population.horizon)", runs.joined(separator: ","),
                 "points \(grid.minimumPoints) warmup \(grid.warmupSteps) growth \(grid.growth)", forecaster].joined(separator: "|")
     }
 
@@ -31,18 +35,20 @@ extension ReplayForecastTable {
         return directory.appendingPathComponent("replay-" + String(hash, radix: 16) + ".json")
     }
 
-    /// The table saved for `key` in `directory`, if there is one.
-    public static func cached(key: String, in directory: URL) -> ReplayForecastTable? {
-        guard let data = FileManager.default.contents(atPath: cacheFile(key: key, in: directory).path),
-              let file = try? JSONDecoder().decode(CacheFile.self, from: data), file.key == key,
-              file.checkpoints.map(\.count) == file.forecasts.map(\.count) else { return nil }
-        return ReplayForecastTable(checkpoints: file.checkpoints, forecasts: file.forecasts, seconds: file.seconds)
+    /// Adds the fits saved for `key` in `directory`, if any; returns how many.
+    @discardableResult
+    public func load(key: String, from directory: URL) -> Int {
+        guard let data = FileManager.default.contents(atPath: Self.cacheFile(key: key, in: directory).path),
+              let file = try? JSONDecoder().decode(CacheFile.self, from: data), file.key == key else { return 0 }
+        store(file.entries.map { ($0.run, $0.index, Fitted(forecast: $0.forecast)) }, seconds: file.seconds)
+        return file.entries.count
     }
 
-    /// Saves the table for `key` in `directory` (created if needed), atomically.
+    /// Saves every fit for `key` in `directory` (created if needed), atomically.
     public func save(key: String, in directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let data = try JSONEncoder().encode(CacheFile(key: key, checkpoints: checkpoints, forecasts: forecasts, seconds: seconds))
-        try data.write(to: Self.cacheFile(key: key, in: directory), options: .atomic)
+        let file = CacheFile(key: key, entries: entries.map { CacheFile.Entry(run: $0.run, index: $0.index, forecast: $0.fit.forecast) },
+                             seconds: seconds)
+        try JSONEncoder().encode(file).write(to: Self.cacheFile(key: key, in: directory), options: .atomic)
     }
 }

@@ -32,62 +32,132 @@ public protocol ReplayForecaster: Sendable {
     func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast?
 }
 
-/// The forecasts of every run of a population at each of its checkpoints.
+/// The forecasts of a population's runs at the points the predictive rule is evaluated at, each
+/// fitted once, on first use.
 ///
-/// A run's forecast at a checkpoint depends only on its own revealed points, not on the order the
-/// runs arrive in; only the target (the incumbent) does. So each run is fitted once per
-/// checkpoint, and every order, seed and threshold is simulated from this table.
-public struct ReplayForecastTable: Sendable {
-    /// checkpoints[r]: the checkpoint indices into run r's steps (`ReplayCheckpoints`).
+/// A run's forecast at a point depends only on its own revealed points, not on the order the runs
+/// arrive in; only the target (the incumbent) does. So each (run, point) is fitted once, and every
+/// order, seed and threshold reads the same fit. Most fits are at the geometric checkpoints of
+/// `ReplayCheckpoints` (`fitCheckpoints` fits them all up front, with progress); the confirmation
+/// points after a stop vote (`PredictiveReplayRule`) depend on the target, so they are fitted
+/// when a simulation first asks for them.
+///
+/// A reference type because simulations fill it; the lock makes concurrent reads safe.
+public final class ReplayForecastTable: @unchecked Sendable {
+    public let population: ReplayPopulation
+    /// checkpoints[r]: the geometric checkpoint indices into run r's steps.
     public let checkpoints: [[Int]]
-    /// forecasts[r][c]: the forecast from run r's points up to checkpoints[r][c]; nil if the fit failed.
-    public let forecasts: [[ReplayForecast?]]
-    /// Seconds spent fitting.
-    public let seconds: Double
+    private let forecaster: any ReplayForecaster
+    private let lock = NSLock()
+    /// fitted[r][i]: the forecast from run r's points up to index i (nil inside: the fit failed).
+    private var fitted: [[Int: Fitted]]
+    private var fitSeconds = 0.0
+    /// Told of every fit: (fits so far, the run).
+    public var onFit: (@Sendable (Int, String) -> Void)?
 
-    public init(checkpoints: [[Int]], forecasts: [[ReplayForecast?]], seconds: Double = 0) {
-        precondition(checkpoints.map(\.count) == forecasts.map(\.count), "ReplayForecastTable: one forecast per checkpoint")
-        self.checkpoints = checkpoints
-        self.forecasts = forecasts
-        self.seconds = seconds
+    /// One stored fit.
+    struct Fitted: Codable, Equatable {
+        var forecast: ReplayForecast?
     }
 
-    /// Progress of `build`: (fits done, fits in all, the run being fitted).
+    public init(_ population: ReplayPopulation, checkpoints grid: ReplayCheckpoints, forecaster: some ReplayForecaster) {
+        self.population = population
+        checkpoints = population.runs.map { grid.indices(steps: $0.steps) }
+        self.forecaster = forecaster
+        fitted = Array(repeating: [:], count: population.runs.count)
+    }
+
+    /// Progress of `fitCheckpoints`: (fits done, fits in all, the run being fitted).
     public typealias Progress = @Sendable (Int, Int, String) -> Void
 
-    /// Fits every run of `population` at each of its checkpoints.
+    /// A table with every checkpoint fitted.
     public static func build(_ population: ReplayPopulation, checkpoints grid: ReplayCheckpoints,
                              forecaster: some ReplayForecaster, progress: Progress? = nil) -> ReplayForecastTable {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let checkpoints = population.runs.map { grid.indices(steps: $0.steps) }
-        let total = checkpoints.reduce(0) { $0 + $1.count }
-        var done = 0
-        var forecasts: [[ReplayForecast?]] = []
-        for (run, indices) in zip(population.runs, checkpoints) {
-            var row: [ReplayForecast?] = []
-            for i in indices {
-                progress?(done, total, run.id)
-                row.append(forecaster.forecast(steps: Array(run.steps[...i]), values: Array(run.values[...i]),
-                                               horizon: population.horizon))
-                done += 1
-            }
-            forecasts.append(row)
-        }
-        progress?(total, total, "")
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return ReplayForecastTable(checkpoints: checkpoints, forecasts: forecasts, seconds: seconds)
+        let table = ReplayForecastTable(population, checkpoints: grid, forecaster: forecaster)
+        table.fitCheckpoints(progress: progress)
+        return table
     }
 
-    /// The share of checkpoints whose fit failed or failed the strict all-parameter diagnostics.
+    /// Fits every checkpoint not fitted yet.
+    public func fitCheckpoints(progress: Progress? = nil) {
+        let missing = checkpoints.enumerated().flatMap { r, indices in indices.filter { !isFitted(run: r, index: $0) }.map { (r, $0) } }
+        for (done, (r, i)) in missing.enumerated() {
+            progress?(done, missing.count, population.runs[r].id)
+            _ = forecast(run: r, index: i)
+        }
+        progress?(missing.count, missing.count, "")
+    }
+
+    public func isFitted(run r: Int, index i: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return fitted[r][i] != nil
+    }
+
+    /// The forecast from run r's points up to index i, fitted now if it was not; nil if the fit failed.
+    public func forecast(run r: Int, index i: Int) -> ReplayForecast? {
+        lock.lock()
+        if let known = fitted[r][i] {
+            lock.unlock()
+            return known.forecast
+        }
+        lock.unlock()
+        let run = population.runs[r]
+        let start = DispatchTime.now().uptimeNanoseconds
+        let forecast = forecaster.forecast(steps: Array(run.steps[...i]), values: Array(run.values[...i]), horizon: population.horizon)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        lock.lock()
+        fitted[r][i] = Fitted(forecast: forecast)
+        fitSeconds += seconds
+        let count = fitted.reduce(0) { $0 + $1.count }
+        lock.unlock()
+        onFit?(count, run.id)
+        return forecast
+    }
+
+    /// Fits made or loaded so far.
+    public var fitCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return fitted.reduce(0) { $0 + $1.count }
+    }
+
+    /// Seconds spent fitting (in this process, plus those recorded with loaded fits).
+    public var seconds: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return fitSeconds
+    }
+
+    /// The share of fits that failed or failed the strict all-parameter diagnostics.
     public var strictFailureShare: Double { share { !$0.strictDiagnosticsPass } }
 
-    /// The share of checkpoints whose fit failed or had more divergent transitions than
+    /// The share of fits that failed or had more divergent transitions than
     /// `DecisionDiagnostics.maximumDivergenceRate` (no stop there, whatever the target).
     public var divergenceFailureShare: Double { share { !($0.divergenceRate <= DecisionDiagnostics.maximumDivergenceRate) } }
 
     private func share(failing: (ReplayForecast) -> Bool) -> Double {
-        let all = forecasts.flatMap { $0 }
+        lock.lock()
+        let all = fitted.flatMap { $0.values.map(\.forecast) }
+        lock.unlock()
         guard !all.isEmpty else { return 0 }
         return Double(all.filter { $0.map(failing) ?? true }.count) / Double(all.count)
+    }
+
+    /// Every stored fit as (run, index, fit), for saving.
+    var entries: [(run: Int, index: Int, fit: Fitted)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return fitted.enumerated().flatMap { r, byIndex in byIndex.sorted { $0.key < $1.key }.map { (r, $0.key, $0.value) } }
+    }
+
+    /// Adds fits made before (`ReplayForecastTable.cached`).
+    func store(_ entries: [(run: Int, index: Int, fit: Fitted)], seconds: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        for e in entries where fitted.indices.contains(e.run) && population.runs[e.run].steps.indices.contains(e.index) {
+            fitted[e.run][e.index] = e.fit
+        }
+        fitSeconds += seconds
     }
 }

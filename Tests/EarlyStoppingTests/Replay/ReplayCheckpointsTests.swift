@@ -38,9 +38,15 @@ struct ReplayCheckpointsTests {
         let table = ReplayForecastTable.build(population, checkpoints: grid, forecaster: EchoForecaster())
         // b is cut at the common horizon 1000, so both runs have the same grid.
         #expect(table.checkpoints == [[1, 2, 3, 5, 8], [1, 2, 3, 5, 8]])
+        #expect(table.fitCount == 10)
         // Each forecast saw the prefix up to its checkpoint and the common horizon.
-        #expect(table.forecasts[1].map { $0?.draws } == [[200, 2, 1000], [300, 3, 1000], [400, 4, 1000], [600, 6, 1000], [900, 9, 1000]])
+        #expect(table.checkpoints[1].map { table.forecast(run: 1, index: $0)?.draws }
+                == [[200, 2, 1000], [300, 3, 1000], [400, 4, 1000], [600, 6, 1000], [900, 9, 1000]])
         #expect(table.strictFailureShare == 0 && table.divergenceFailureShare == 0)
+        // Other points are fitted on first use, once.
+        #expect(!table.isFitted(run: 0, index: 6))
+        #expect(table.forecast(run: 0, index: 6)?.draws == [700, 7, 1000])
+        #expect(table.isFitted(run: 0, index: 6) && table.fitCount == 11)
         let failed = ReplayForecastTable.build(population, checkpoints: grid, forecaster: FailingForecaster())
         #expect(failed.strictFailureShare == 1 && failed.divergenceFailureShare == 1)
     }

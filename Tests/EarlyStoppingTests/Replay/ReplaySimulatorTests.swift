@@ -57,6 +57,31 @@ struct ReplaySimulatorTests {
         #expect(o.computeFraction == share([1000, 200, 200], of: 3000))
     }
 
+    @Test func aStopVoteIsConfirmedAtTheNextPointNotTheNextCheckpoint() throws {
+        // Checkpoints 2x apart (200, 400, 800): b and c vote stop at 200 and confirm at 300.
+        let population = try population()
+        let sparse = ReplayCheckpoints(minimumPoints: 2, warmupSteps: 0, growth: 2)
+        let table = ReplayForecastTable.build(population, checkpoints: sparse, forecaster: OracleForecaster())
+        #expect(table.checkpoints[1] == [1, 3, 7])
+        let o = ReplaySimulator.simulate(PredictiveReplayRule(rule: rule, table: table), population: population, order: [0, 1, 2])
+        #expect(o.computeFraction == share([1000, 300, 300], of: 3000))
+        // The confirmation points were fitted when first needed.
+        #expect(table.isFitted(run: 1, index: 2) && table.fitCount == 9 + 2)
+        // A vote that is not confirmed returns to the checkpoints: with a forecaster that puts b
+        // below a's final only at 300 (index 2), b's vote at 200 is not confirmed, and it is next
+        // looked at at 400, where it votes again, then confirms at 500.
+        struct Wavering: ReplayForecaster {
+            func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
+                let last = values[values.count - 1]
+                let centre = last == 2 && steps.count == 3 ? 0.5 : last
+                return ReplayForecast(draws: Array(repeating: centre, count: 10), strictDiagnosticsPass: true)
+            }
+        }
+        let wavering = ReplayForecastTable.build(population, checkpoints: sparse, forecaster: Wavering())
+        let w = ReplaySimulator.simulate(PredictiveReplayRule(rule: rule, table: wavering), population: population, order: [0, 1])
+        #expect(w.computeFraction == share([1000, 500], of: 2000))
+    }
+
     @Test func ordersArePermutationsFixedBySeedAndStream() {
         let five = ReplaySimulator.orders(count: 5, runs: 6, seed: 1)
         for order in five { #expect(order.sorted() == Array(0..<6)) }

@@ -90,7 +90,7 @@ struct CurveOptions: Equatable {
     Each curve's schedule is, in this order: --schedule (one curve), its --manifest entry, a sidecar
     file NAME.schedule.json next to NAME.csv, the log's learning-rate column (its last rate held after
     the last logged step). A declared schedule that disagrees with the logged learning rate by more
-    than 1% at a logged step is used, with a warning naming the step.
+    than 1% at a logged step (up to --fit-until) is used, with a warning naming the step.
     """
 
     /// The shared options' help text.

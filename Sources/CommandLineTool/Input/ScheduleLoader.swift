@@ -11,8 +11,9 @@ import RunLogs
 /// 4. the log's learning-rate column (linear between logged steps, the first value held back to
 ///    step 0, the last held after the last logged step).
 /// A declared schedule (1-3) that disagrees with a logged learning rate by more than
-/// `disagreement` (relative) at a logged step is still used, with a warning naming the first such
-/// step: the declared schedule is the plan, and it covers steps the log does not (warmup, future).
+/// `disagreement` (relative) at a logged step (up to --fit-until) is still used, with a warning
+/// naming the first such step: the declared schedule is the plan, and it covers steps the log does
+/// not (warmup, future).
 enum ScheduleLoader {
     typealias Failure = CommandLineTool.Failure
 
@@ -56,7 +57,9 @@ enum ScheduleLoader {
             do { schedule = try LearningRateSchedule(declared.spec) } catch {
                 throw Failure("\(declared.source): \(error.description)")
             }
-            if let logged { check(schedule, against: logged, source: declared.source, shown: shown, warn: warn) }
+            if let logged {
+                check(schedule, against: logged, upTo: options.fitUntil, source: declared.source, shown: shown, warn: warn)
+            }
             return Found(schedule: schedule, source: declared.source)
         }
         guard let logged else { return nil }
@@ -105,10 +108,12 @@ enum ScheduleLoader {
         }
     }
 
-    /// Warns when the declared schedule disagrees with the logged rates.
-    static func check(_ schedule: LearningRateSchedule, against logged: MetricSeries, source: String, shown: String,
-                      warn: (String) -> Void) {
-        for point in logged.points where point.step >= 0 && point.step <= Double(LearningRateSchedule.maximumSteps) {
+    /// Warns when the declared schedule disagrees with the rates logged up to `cut` (all when nil:
+    /// a plan for the steps after a --fit-until cut may differ from what was logged there).
+    static func check(_ schedule: LearningRateSchedule, against logged: MetricSeries, upTo cut: Double?, source: String,
+                      shown: String, warn: (String) -> Void) {
+        let last = min(cut ?? .infinity, Double(LearningRateSchedule.maximumSteps))
+        for point in logged.points where point.step >= 0 && point.step <= last {
             let declared = schedule.rate(atStep: Int(point.step.rounded()))
             guard abs(declared - point.value) > disagreement * max(abs(declared), abs(point.value)) else { continue }
             warn("\(point.location): the schedule from \(source) gives the learning rate \(declared) at step \(NumberFormat.step(point.step)), but \(shown) logged \(point.value); using the declared schedule (fix it if the log is right)")

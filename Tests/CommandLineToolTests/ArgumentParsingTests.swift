@@ -51,6 +51,17 @@ struct ArgumentParsingTests {
         #expect(command.format == .json && command.save == "out" && command.force)
     }
 
+    @Test func severalFilesTrainingRunsAndSchedules() throws {
+        let joint = try fit(["a.csv", "b.csv", "--manifest", "M.json", "--lr", "learning_rate"])
+        #expect(joint.curve.files == ["a.csv", "b.csv"] && joint.curve.file == "a.csv")
+        #expect(joint.curve.manifest == "M.json" && joint.curve.learningRateColumn == "learning_rate" && joint.curve.schedule == nil)
+        let inline = #"{"kind": "constant", "total": 100, "peak": 1}"#
+        let command = try forecast(["t.csv", "--train", "a.csv", "--train=b.csv", "--schedule", inline, "--fit-until", "50"])
+        #expect(command.train == ["a.csv", "b.csv"] && command.curve.files == ["t.csv"] && command.curve.schedule == inline)
+        #expect(try forecast(["t.csv"]).train.isEmpty)
+        #expect(failure { _ = try forecast(["--demo", "--train", "a.csv"]) }?.message.contains("--train forecasts the run FILE") == true)
+    }
+
     @Test func autoModelIsNil() throws {
         #expect(try fit(["a.csv", "--model", "auto"]).curve.model == nil)
     }
@@ -107,7 +118,7 @@ struct ArgumentParsingTests {
         (["fit", "a.csv", "--quiet=yes"], "option '--quiet' takes no value"),
         (["fit", "a.csv", "--seed", "1", "--seed", "2"], "option '--seed' is given twice; give it once"),
         (["fit"], "missing FILE: give the CSV or JSONL log to fit, e.g. 'curvecast fit run.csv'"),
-        (["fit", "a.csv", "b.csv"], "unexpected argument 'b.csv'; 'fit' takes one FILE"),
+        (["forecast", "a.csv", "b.csv"], "unexpected argument 'b.csv'; 'forecast' takes one FILE (give the runs to learn from with --train FILE)"),
         (["fit", "a.csv", "--force"], "--force only applies to --save DIR; add --save DIR or drop --force"),
         (["forecast", "a.csv", "--format", "yaml"], "option '--format': 'yaml' is not one of table, csv, json"),
         (["forecast", "a.csv", "--at", "100,,200"], "option '--at': '100,,200' has an empty entry; give a step > 0 separated by commas"),

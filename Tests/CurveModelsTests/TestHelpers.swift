@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 @testable import CurveModels
@@ -125,5 +126,18 @@ extension NoisePrior {
         NoisePrior(family: family, sigma: .halfNormal(sigma: 0.05),
                    nu: family == .studentT ? .gamma(shape: 2, rate: 0.1) : nil,
                    rho: family == .ar1 ? .beta(alpha: 3, beta: 1) : nil)
+    }
+}
+
+/// Checks a posterior's gradient against finite differences at a nudged prior median and at two
+/// prior draws (and that its log density is finite there).
+func expectGradientsMatchFiniteDifferences(_ posterior: CurvePosterior, _ label: String, seed: UInt64,
+                                           sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let points = [posterior.priorMedianPoint.enumerated().map { $1 + 0.05 * Double($0 + 1) }] + posterior.priorDraws(2, seed: seed)
+    for (k, u) in points.enumerated() {
+        var tape = posterior.tape
+        #expect(tape.value(at: u).isFinite, "\(label): log density not finite at point \(k)", sourceLocation: sourceLocation)
+        let bad = GradientChecker(relativeTolerance: 1e-5).check(label, tape: posterior.tape, at: u)
+        #expect(bad.isEmpty, "\(bad)", sourceLocation: sourceLocation)
     }
 }

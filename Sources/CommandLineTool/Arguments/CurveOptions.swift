@@ -14,14 +14,26 @@ public enum InputFormat: String, Sendable, CaseIterable {
 
 /// The options `fit`, `forecast` and `demo` share: the curve, the model and the sampler settings.
 struct CurveOptions: Equatable {
-    /// The log file; nil with `--demo`.
+    /// The log file (the first, for a joint fit); nil with `--demo`.
     var file: String?
+    /// Every log file named (several for `fit a.csv b.csv`, a joint fit).
+    var files: [String] = []
+    /// `--schedule FILE|JSON`: the curve's declared learning-rate schedule (for `forecast`, the
+    /// target's, with its planned future steps).
+    var schedule: String?
+    /// `--manifest FILE`: schedules and metadata for every curve named, from a manifest in the
+    /// shared format.
+    var manifest: String?
+    /// `--lr COLUMN`: the learning-rate column or key (nil: `lr`, or `learning_rate` in JSONL).
+    var learningRateColumn: String?
     var demo = false
     var stepColumn = "step"
     var valueColumn = "loss"
     /// nil: from the file's extension.
     var inputFormat: InputFormat?
     var direction = Direction.minimize
+    /// Whether --direction was given (a manifest's direction applies only when it was not).
+    var directionGiven = false
     var scale = CurveData.Scale.log
     /// Accept logs of resumed runs (a step logged again replaces the earlier points).
     var resume = false
@@ -48,6 +60,38 @@ struct CurveOptions: Equatable {
         .value("scale", "log|linear"), .value("prior", "FILE"), .value("models", "DIR"), .value("priors", "DIR"),
         .flag("resume"), .flag("quiet"),
     ]
+
+    /// The schedule options of `fit` and `forecast` (see `scheduleHelp`).
+    static let scheduleOptions: [ArgumentParser.Option] = [
+        .value("schedule", "FILE|JSON"), .value("manifest", "FILE"), .value("lr", "COLUMN"),
+    ]
+
+    /// The help text of `scheduleOptions`.
+    static let scheduleHelp = """
+    Learning-rate schedules (for the schedule-aware laws multi_power and lr_annealing):
+      --schedule FILE|JSON      the curve's schedule: a JSON object inline, or a file holding one, e.g.
+                                '{"kind": "wsd", "warmup": 2160, "total": 24000, "peak": 3e-4,
+                                  "decay_start": 20000, "end": 3e-5, "decay_shape": "exponential"}'
+                                kinds: constant, cosine (end), linear (end), wsd (decay_start, end,
+                                decay_shape exponential|linear|sqrt), two_stage (switch, second),
+                                step (milestones, factor), explicit (rates: one per step from
+                                first_step, default 1), constant_after_warmup; every kind takes
+                                total, peak, warmup (steps, default 0), warmup_shape linear|constant
+                                (default linear) and warmup_lr (for a constant warmup). The declared
+                                schedule covers unlogged warmup steps and plans the future: forecasts
+                                follow it past the last logged step (ask "what if I cool down at step
+                                X?" by passing a schedule that does). For 'forecast' it is the target's.
+      --manifest FILE           a MANIFEST.json in the shared format ({"curves": [{"id", "file",
+                                "direction", "schedule", ...}]}): every curve named on the command line
+                                takes its schedule (and its direction, unless --direction is given)
+                                from the entry whose "file" (relative to the manifest) is that curve
+      --lr COLUMN               the log's learning-rate column or key (default: lr; JSONL also
+                                learning_rate), used when no schedule is declared
+    Each curve's schedule is, in this order: --schedule (one curve), its --manifest entry, a sidecar
+    file NAME.schedule.json next to NAME.csv, the log's learning-rate column (its last rate held after
+    the last logged step). A declared schedule that disagrees with the logged learning rate by more
+    than 1% at a logged step (up to --fit-until) is used, with a warning naming the step.
+    """
 
     /// The shared options' help text.
     static let help = """
@@ -93,8 +137,10 @@ struct CurveOptions: Equatable {
     the executable. --priors DIR always wins for priors.
     """
 
-    /// Reads the shared options; `command` names the command in messages.
-    init(_ parsed: ArgumentParser.Parsed, command: String, allowsDemo: Bool) throws(CommandLineTool.Failure) {
+    /// Reads the shared options; `command` names the command in messages. `allowsSeveralFiles`:
+    /// the command takes several FILEs (a joint fit).
+    init(_ parsed: ArgumentParser.Parsed, command: String, allowsDemo: Bool,
+         allowsSeveralFiles: Bool = false) throws(CommandLineTool.Failure) {
         demo = allowsDemo && parsed.flag("demo")
         if demo {
             guard parsed.positionals.isEmpty else {
@@ -105,11 +151,20 @@ struct CurveOptions: Equatable {
                 throw .usage("missing FILE: give the CSV or JSONL log to fit, e.g. 'curvecast \(command) run.csv'",
                              command: command)
             }
-            guard parsed.positionals.count == 1 else {
-                throw .usage("unexpected argument '\(parsed.positionals[1])'; '\(command)' takes one FILE",
+            guard parsed.positionals.count == 1 || allowsSeveralFiles else {
+                let training = command == "forecast" ? " (give the runs to learn from with --train FILE)" : ""
+                throw .usage("unexpected argument '\(parsed.positionals[1])'; '\(command)' takes one FILE\(training)",
                              command: command)
             }
             file = first
+            files = parsed.positionals
+        }
+        schedule = parsed.string("schedule")
+        manifest = parsed.string("manifest")
+        learningRateColumn = parsed.string("lr")
+        if schedule != nil, files.count > 1 {
+            throw .usage("--schedule declares one curve's schedule, but \(files.count) files are given; give each run its own with NAME.schedule.json next to NAME.csv, or --manifest FILE",
+                         command: command)
         }
         stepColumn = parsed.string("x") ?? stepColumn
         valueColumn = parsed.string("y") ?? valueColumn
@@ -117,6 +172,7 @@ struct CurveOptions: Equatable {
             .flatMap(InputFormat.init(rawValue:))
         direction = try parsed.choice("direction", Direction.allCases.map(\.rawValue), command: command)
             .flatMap(Direction.init(rawValue:)) ?? direction
+        directionGiven = parsed.string("direction") != nil
         scale = try parsed.choice("scale", CurveData.Scale.allCases.map(\.rawValue), command: command)
             .flatMap(CurveData.Scale.init(rawValue:)) ?? scale
         resume = parsed.flag("resume")

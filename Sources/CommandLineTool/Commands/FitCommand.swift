@@ -1,8 +1,9 @@
 import Forecasting
 import Foundation
 
-/// `curvecast fit FILE`: the posterior summary with diagnostics, as a table or JSON, and
-/// optionally the draws saved to a directory.
+/// `curvecast fit FILE...`: the posterior summary with diagnostics, as a table or JSON, and
+/// optionally the draws saved to a directory. Several FILEs are fitted jointly (shared
+/// parameters, each run under its own learning-rate schedule).
 struct FitCommand {
     typealias Failure = CommandLineTool.Failure
 
@@ -15,22 +16,33 @@ struct FitCommand {
 
     static let parser = ArgumentParser(
         command: "fit",
-        options: CurveOptions.parserOptions + [.value("format", "table|json"), .value("save", "DIR"), .flag("force")])
+        options: CurveOptions.parserOptions + CurveOptions.scheduleOptions
+            + [.value("format", "table|json"), .value("save", "DIR"), .flag("force")])
 
     static let help = """
-    usage: curvecast fit FILE [--model NAME|auto] [--fit-until STEP] [--seed N] [--chains N]
-                              [--format table|json] [--save DIR [--force]] [options]
+    usage: curvecast fit FILE [FILE...] [--model NAME|auto] [--fit-until STEP] [--seed N] [--chains N]
+                                        [--schedule FILE|JSON] [--manifest FILE]
+                                        [--format table|json] [--save DIR [--force]] [options]
 
     Fits a learning-curve model to the curve in FILE and prints the posterior summary of its
     parameters (on the normalized scale: t = step / last fitted step, value / the curve's level at
     that step; see Models/README.md) with the sampler's diagnostics. A fit whose diagnostics fail
     says so.
 
+    Several FILEs are fitted jointly: runs of the same model and data under different learning-rate
+    schedules, sharing the law's parameters and the noise's (each run's covariates come from its own
+    schedule; t and values are normalized by the longest run's last step and level). --fit-until
+    applies to every run. The default model is then multi_power (Luo et al. 2025), as it is for a
+    single run whose schedule anneals after warmup; --model auto otherwise fits
+    \(Forecaster.automaticCandidates.joined(separator: ", ")).
+
     Output:
       --format table|json       table (default): a stansummary-style table per model.
                                 json: one object:
         {"model": NAME or "auto", "file", "metric", "direction", "modeled": "value" or "1 - value",
          "scale", "fit_until": last fitted step, "points": fitted points,
+         "schedule": where the schedule came from or null,
+         "runs": [{"file", "points", "fit_until", "schedule"}] (joint fits only),
          "parameters": {"NAME": {"mean", "sd", "q05", "q50", "q95", "ess_bulk", "ess_tail", "rhat"}},
          "diagnostics": {"pass": bool, "chains", "draws_per_chain", "transitions": [per chain],
                          "divergences": [per chain], "tree_depth_hits": [per chain], "max_tree_depth",
@@ -49,11 +61,13 @@ struct FitCommand {
 
     \(CurveOptions.help)
 
+    \(CurveOptions.scheduleHelp)
+
     Exit status: 0 done (check "pass"), 1 the fit or writing failed, 2 bad command line or input.
     """
 
     init(_ parsed: ArgumentParser.Parsed) throws(Failure) {
-        curve = try CurveOptions(parsed, command: "fit", allowsDemo: false)
+        curve = try CurveOptions(parsed, command: "fit", allowsDemo: false, allowsSeveralFiles: true)
         format = try parsed.choice("format", Format.allCases.map(\.rawValue), command: "fit").flatMap(Format.init) ?? format
         save = parsed.string("save")
         force = parsed.flag("force")
@@ -61,15 +75,22 @@ struct FitCommand {
     }
 
     func run(context: CommandLineTool.Context, stdout: TextOutput, stderr: TextOutput) throws(Failure) {
-        let loaded = try CurveLoader.load(path: curve.file ?? "", options: curve, context: context) { stderr.line("curvecast: warning: \($0)") }
+        let warn: (String) -> Void = { stderr.line("curvecast: warning: \($0)") }
+        var runs: [LoadedCurve] = []
+        for file in curve.files { runs.append(try CurveLoader.load(path: file, options: curve, context: context, warn: warn)) }
+        let joint = runs.count > 1
         // Check the save directory before spending time on the fit.
         var saver: DrawsWriter?
         if let save {
             let writer = try DrawsWriter(directory: save, force: force, context: context)
-            try writer.checkTargets(models: curve.model.map { [$0] } ?? Forecaster.automaticCandidates)
+            let automatic = joint ? Forecaster.scheduleAwareCandidates : Forecaster.automaticCandidates(schedules: [runs[0].schedule])
+            try writer.checkTargets(models: curve.model.map { [$0] } ?? automatic)
             saver = writer
         }
-        let fitting = try CurveFitting.run(curve: loaded, options: curve, context: context, stderr: stderr)
+        let fitting = joint
+            ? try CurveFitting.runJoint(runs.map { ($0, curve.fitUntil) }, about: runs[0], options: curve, context: context,
+                                        stderr: stderr, calibrate: false)
+            : try CurveFitting.run(curve: runs[0], options: curve, context: context, stderr: stderr)
         switch format {
         case .table: stdout.line(FitReport.text(fitting))
         case .json: stdout.line(FitReport.json(fitting).rendered())

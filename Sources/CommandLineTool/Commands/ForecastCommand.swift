@@ -1,7 +1,10 @@
+import CurveModels
 import Forecasting
 import Foundation
 
 /// `curvecast forecast FILE` (and `curvecast demo`): predictive means and quantiles at future steps.
+/// With `--train A.csv --train B.csv` FILE is a target run forecast from the joint posterior of
+/// the training runs under its own schedule (its points fitted too only up to `--fit-until`).
 ///
 /// `--format json` prints one object (stable; also in `--help`):
 /// ```
@@ -39,29 +42,52 @@ struct ForecastCommand {
     static let defaultQuantiles = ["0.025", "0.1", "0.25", "0.5", "0.75", "0.9", "0.975"]
     /// The demo fits this fraction of the bundled curve's steps.
     static let demoFraction = 0.2
+    /// Default forecast steps of a target run that is not fitted (`--train` without `--fit-until`):
+    /// its logged steps, evenly thinned to this many.
+    static let targetGridPoints = 20
 
     var curve: CurveOptions
     var format = Format.table
     var at: [Double]?
     var horizon = ForecastCommand.defaultHorizon
+    var horizonGiven = false
     /// Levels, increasing, with the text the user wrote.
     var quantiles: [(text: String, level: Double)] = ForecastCommand.defaultQuantiles.map { ($0, Double($0)!) }
+    /// `--train FILE` (repeatable): runs to fit jointly; FILE is then the target.
+    var train: [String] = []
 
     static let parser = ArgumentParser(
         command: "forecast",
-        options: CurveOptions.parserOptions + [
+        options: CurveOptions.parserOptions + CurveOptions.scheduleOptions + [
             .value("format", "table|csv|json"), .value("at", "STEP,STEP,..."), .value("horizon", "Nx|STEP"),
-            .value("quantiles", "P,P,..."), .flag("demo"),
+            .value("quantiles", "P,P,..."), .flag("demo"), .values("train", "FILE"),
         ])
 
     static let help = """
     usage: curvecast forecast FILE [--model NAME|auto] [--fit-until STEP] [--at STEP,STEP,...]
                                    [--horizon 10x] [--quantiles 0.025,...,0.975]
-                                   [--format table|csv|json] [options]
+                                   [--schedule FILE|JSON] [--format table|csv|json] [options]
+           curvecast forecast TARGET --train RUN1 [--train RUN2 ...] [--fit-until STEP] [options]
            curvecast forecast --demo [options]     (same as 'curvecast demo')
 
     Fits the curve in FILE (up to --fit-until) and prints the posterior predictive forecast of the
     metric at later steps: the mean and quantiles, noise included, on the metric's own scale.
+    Schedule-aware models follow the curve's schedule at the forecast steps: with a declared
+    schedule (--schedule, --manifest, NAME.schedule.json) its planned future, so passing another
+    plan asks "what if" (e.g. a cooldown starting at another step); with only an lr column, the
+    last logged rate held.
+
+    From other runs:
+      --train FILE              fit the training runs (repeat the option; same model size and data,
+                                any schedules) jointly, sharing the law's parameters (default model
+                                multi_power), and forecast TARGET under its own schedule. TARGET's
+                                points are not fitted unless --fit-until STEP says how far (then
+                                they join the fit up to STEP and the noise is conditioned on them).
+                                Without --at/--horizon and without --fit-until the steps are TARGET's
+                                logged steps (thinned to \(targetGridPoints)), with the observed value next to
+                                each forecast ("observed" in json). Forecasts of a run that was not
+                                fitted include a between-run discrepancy measured by leaving each
+                                training run out in turn (see README, "Schedule-aware laws").
 
     Where:
       --at STEP,STEP,...        forecast at these steps, in this order
@@ -70,6 +96,7 @@ struct ForecastCommand {
                                 fitted step times 1.5, 2, 3, 5, 10, 20, 50, 100, ... below the horizon,
                                 then the horizon itself (10x: 1.5x, 2x, 3x, 5x, 10x). Steps are
                                 rounded to whole numbers when the logged steps are whole numbers.
+                                For a --train target that is not fitted, N times its last logged step.
       --quantiles P,P,...       quantile levels in (0, 1) (default 0.025,0.1,0.25,0.5,0.75,0.9,0.975);
                                 reported in increasing order
       --demo                    forecast the curve bundled with curvecast (a real validation-loss
@@ -84,10 +111,13 @@ struct ForecastCommand {
          "fit_until": last fitted step, "points": fitted points,
          "diagnostics": {...as in 'curvecast fit --format json'...},
          "forecasts": [{"step": S, "mean": M, "quantiles": {"0.025": V, ...}}, ...]}
-        Quantile keys are the levels as written in --quantiles. The demo adds "observed" (the held-out
-        value at that step, or null) to each forecast and an 'observed' column to table and csv.
+        Quantile keys are the levels as written in --quantiles. The demo (and --train with a target
+        that is not fitted) adds "observed" (the held-out value at that step, or null) to each
+        forecast and an 'observed' column to table and csv.
 
     \(CurveOptions.help)
+
+    \(CurveOptions.scheduleHelp)
 
     Exit status: 0 done (a fit whose diagnostics fail is reported on stderr and in the output),
     1 the fit failed, 2 bad command line or input.
@@ -102,6 +132,7 @@ struct ForecastCommand {
         if let text = parsed.string("horizon") {
             guard at == nil else { throw .usage("give --at or --horizon, not both", command: command) }
             horizon = try Self.parseHorizon(text, command: command)
+            horizonGiven = true
         }
         if let levels = try parsed.numberList("quantiles", command: command, expected: "a level between 0 and 1 (e.g. 0.9)", accept: { $0 > 0 && $0 < 1 }) {
             let sorted = levels.sorted { $0.value < $1.value }
@@ -109,6 +140,10 @@ struct ForecastCommand {
                 throw .usage("option '--quantiles': level \(a.text) is given twice (as '\(a.text)' and '\(b.text)'); give each level once", command: command)
             }
             quantiles = sorted.map { ($0.text, $0.value) }
+        }
+        train = parsed.lists["train"] ?? []
+        if !train.isEmpty, curve.demo {
+            throw .usage("--train forecasts the run FILE from other runs; give FILE instead of --demo", command: command)
         }
     }
 
@@ -139,14 +174,25 @@ struct ForecastCommand {
 
     func run(context: CommandLineTool.Context, stdout: TextOutput, stderr: TextOutput) throws(Failure) {
         let warn: (String) -> Void = { stderr.line("curvecast: warning: \($0)") }
-        let (loaded, options) = try CurveLoader.loadSelected(curve, context: context, warn: warn)
-        let lastFitted = options.fitUntil.map { cut in loaded.steps.last { $0 <= cut } ?? cut } ?? loaded.steps[loaded.steps.count - 1]
-        let whole = loaded.steps.allSatisfy { $0 == $0.rounded() }
-        var steps = try Self.forecastSteps(at: at, horizon: horizon, lastFitted: lastFitted, wholeSteps: whole)
-        if options.demo, at == nil { steps = DemoCurve.snap(steps, to: loaded.steps) }
-
-        let fitting = try CurveFitting.run(curve: loaded, options: options, context: context, stderr: stderr,
+        var fitting: CurveFitting
+        var steps: [Double]
+        let showObserved: Bool
+        let loaded: LoadedCurve
+        if train.isEmpty {
+            let (curve, options) = try CurveLoader.loadSelected(curve, context: context, warn: warn)
+            loaded = curve
+            let lastFitted = options.fitUntil.map { cut in loaded.steps.last { $0 <= cut } ?? cut } ?? loaded.steps[loaded.steps.count - 1]
+            let whole = loaded.steps.allSatisfy { $0 == $0.rounded() }
+            steps = try Self.forecastSteps(at: at, horizon: horizon, lastFitted: lastFitted, wholeSteps: whole)
+            if options.demo, at == nil { steps = DemoCurve.snap(steps, to: loaded.steps) }
+            fitting = try CurveFitting.run(curve: loaded, options: options, context: context, stderr: stderr,
                                            horizonRatio: (steps.max() ?? lastFitted) / lastFitted)
+            showObserved = options.demo
+        } else {
+            (fitting, steps) = try fromTrainingRuns(context: context, stderr: stderr, warn: warn)
+            loaded = fitting.curve
+            showObserved = curve.fitUntil == nil
+        }
         let maximize = loaded.direction == .maximize
         // For maximize the model is of 1 - value: the p quantile of the value is 1 - the (1 - p)
         // quantile of the modeled curve.
@@ -160,17 +206,46 @@ struct ForecastCommand {
         let rows: [Row] = points.map { p in
             Row(step: p.step, mean: loaded.metricValue(fromModeled: p.mean),
                 quantiles: levels.map { loaded.metricValue(fromModeled: p.quantiles[$0] ?? .nan) },
-                observed: options.demo ? DemoCurve.observed(at: p.step, steps: loaded.steps, values: loaded.values) : nil)
+                observed: showObserved ? DemoCurve.observed(at: p.step, steps: loaded.steps, values: loaded.values) : nil)
         }
         if !fitting.result.diagnosticsPass {
             let warnings = fitting.result.components.flatMap { c in c.fit.summary.warnings.map { "\(c.fit.posterior.model.name): \($0.message)" } }
             stderr.line("curvecast: warning: the fit's diagnostics failed; do not trust these forecasts:\n  " + warnings.joined(separator: "\n  "))
         }
         switch format {
-        case .json: stdout.line(json(fitting, rows, demo: options.demo).rendered())
-        case .csv: stdout.write(csv(rows, demo: options.demo))
-        case .table: stdout.line(table(fitting, rows, demo: options.demo))
+        case .json: stdout.line(json(fitting, rows, demo: showObserved).rendered())
+        case .csv: stdout.write(csv(rows, demo: showObserved))
+        case .table: stdout.line(table(fitting, rows, demo: showObserved))
         }
+    }
+
+    /// `--train`: fits the training runs (and the target up to --fit-until) jointly and aims the
+    /// result at the target under its own schedule; returns the fit and the forecast steps.
+    func fromTrainingRuns(context: CommandLineTool.Context, stderr: TextOutput,
+                          warn: (String) -> Void) throws(Failure) -> (CurveFitting, [Double]) {
+        let target = try CurveLoader.load(path: curve.file ?? "", options: curve, context: context, warn: warn)
+        var trainOptions = curve
+        trainOptions.schedule = nil
+        trainOptions.fitUntil = nil
+        var runs: [(curve: LoadedCurve, fitUntil: Double?)] = []
+        for file in train {
+            runs.append((try CurveLoader.load(path: file, options: trainOptions, context: context, warn: warn), nil))
+        }
+        if let cut = curve.fitUntil { runs.append((target, cut)) }
+        var fitting = try CurveFitting.runJoint(runs, about: target, options: curve, context: context, stderr: stderr,
+                                                calibrate: true)
+        let fitted = curve.fitUntil != nil
+        fitting.result = fitting.result.forecasting(ForecastTarget(schedule: target.schedule,
+                                                                   fittedRun: fitted ? runs.count - 1 : nil))
+        let whole = target.steps.allSatisfy { $0 == $0.rounded() }
+        if let at { return (fitting, at) }
+        if fitted || horizonGiven {
+            let last = fitted ? (fitting.jointRuns.last?.fitUntil ?? 0) : target.steps[target.steps.count - 1]
+            return (fitting, try Self.forecastSteps(at: nil, horizon: horizon, lastFitted: last, wholeSteps: whole))
+        }
+        var steps = CurveData.thinnedIndices(count: target.steps.count, maximum: Self.targetGridPoints).map { target.steps[$0] }
+        if let total = target.schedule?.total, Double(total) > steps[steps.count - 1] { steps.append(Double(total)) }
+        return (fitting, steps)
     }
 
     struct Row {
@@ -209,8 +284,13 @@ struct ForecastCommand {
         let result = fitting.result
         let curve = fitting.curve
         let models = result.components.map { "\($0.fit.posterior.model.name)" + (result.components.count > 1 ? " (weight \(NumberFormat.significant($0.weight, 3)))" : "") }
-        var lines = [
-            "\(curve.file): \(curve.metric) (\(curve.direction.rawValue)), \(fitting.fittedCount) points fitted up to step \(NumberFormat.step(result.fitUntil)), \(curve.scale.rawValue) scale",
+        var lines = fitting.jointRuns.isEmpty ? [
+            "\(curve.file): \(curve.metric) (\(curve.direction.rawValue)), \(fitting.fittedCount) points fitted up to step \(NumberFormat.step(result.fitUntil)), \(curve.scale.rawValue) scale"
+                + (curve.scheduleSource.map { ", schedule from \($0)" } ?? ""),
+        ] : [
+            "\(curve.file): \(curve.metric) (\(curve.direction.rawValue)), forecast under its schedule (from \(curve.scheduleSource ?? "none")) from \(fitting.jointRuns.count) runs fitted jointly, \(curve.scale.rawValue) scale:",
+        ] + fitting.jointRuns.map { "  \($0.curve.file): \($0.points) points up to step \(NumberFormat.step($0.fitUntil))" }
+        lines += [
             "model \(result.modelLabel == "auto" ? "auto: " : "")\(models.joined(separator: ", ")); diagnostics \(result.diagnosticsPass ? "pass" : "FAIL")",
             "",
         ]

@@ -15,6 +15,10 @@ struct LoadedCurve {
     var values: [Double]
     /// What the model is fitted to: `values` (minimize) or 1 - values (maximize).
     var modeled: [Double]
+    /// The learning-rate schedule (declared or logged; see `ScheduleLoader`), if any.
+    var schedule: LearningRateSchedule?
+    /// Where `schedule` came from ("--schedule", "manifest FILE (id)", "sidecar FILE", "lr column").
+    var scheduleSource: String?
 
     /// A metric value from a value of the modeled curve (the inverse of the maximize transform).
     func metricValue(fromModeled y: Double) -> Double { direction == .maximize ? 1 - y : y }
@@ -29,7 +33,9 @@ struct LoadedCurve {
 ///   unless `--resume`, where the later write wins) and be > 0 (curve laws are in t = step / last step);
 /// - on the log scale the modeled values must be > 0;
 /// - `--direction maximize` needs values in [0, 1] (and < 1 on the log scale, as 1 - value is logged);
-/// - at least `minimumPoints` points at or before `--fit-until`.
+/// - at least `minimumPoints` points at or before `--fit-until`;
+/// - the learning-rate schedule as `ScheduleLoader` finds it (a `--lr COLUMN` that the log does
+///   not have is an error).
 enum CurveLoader {
     typealias Failure = CommandLineTool.Failure
 
@@ -66,11 +72,12 @@ enum CurveLoader {
             switch format {
             case .csv:
                 let reader = CSVLogReader(options: .init(stepColumn: options.stepColumn, valueColumns: [options.valueColumn],
-                                                         learningRateColumn: nil, mode: mode))
+                                                         learningRateColumn: options.learningRateColumn ?? "lr", mode: mode))
                 log = try reader.parse(try readText(url, shown: shown), source: shown)
             case .jsonl:
                 let reader = JSONLLogReader(options: .init(stepKey: options.stepColumn, valueKeys: [options.valueColumn],
-                                                           learningRateKeys: [], mode: mode))
+                                                           learningRateKeys: options.learningRateColumn.map { [$0] } ?? ["lr", "learning_rate"],
+                                                           mode: mode))
                 log = try reader.parse(try readText(url, shown: shown), source: shown)
             }
         } catch let failure as Failure {
@@ -86,6 +93,16 @@ enum CurveLoader {
             }
             throw Failure("\(shown): \(field) '\(options.valueColumn)' has no values (the file has a header but no usable rows); add data rows")
         }
+        if let column = options.learningRateColumn, log.learningRate?.isEmpty ?? true {
+            throw Failure("\(shown): \(field) '\(column)' (--lr) has no learning rates; name the learning-rate \(field) with --lr, or drop --lr")
+        }
+        var options = options
+        if !options.directionGiven, let path = options.manifest,
+           let entry = try ScheduleLoader.manifest(path, context: context).entry(for: url),
+           let direction = entry.direction.flatMap(Direction.init(rawValue:)) {
+            options.direction = direction
+        }
+        let found = try ScheduleLoader.find(url: url, shown: shown, options: options, log: log, context: context, warn: warn)
         let maximize = options.direction == .maximize
         do {
             try series.validateForFitting(minPoints: 1, requirePositive: false)
@@ -120,7 +137,8 @@ enum CurveLoader {
         let values = series.values
         return LoadedCurve(file: shown, metric: options.valueColumn, direction: options.direction, scale: options.scale,
                            steps: series.steps, values: values,
-                           modeled: maximize ? values.map { 1 - $0 } : values)
+                           modeled: maximize ? values.map { 1 - $0 } : values,
+                           schedule: found?.schedule, scheduleSource: found?.source)
     }
 
     private static func readText(_ url: URL, shown: String) throws(Failure) -> String {

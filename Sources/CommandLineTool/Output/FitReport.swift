@@ -11,6 +11,8 @@ import Sampling
 ///   "file": "run.csv", "metric": "loss", "direction": "minimize",
 ///   "modeled": "value",              // or "1 - value" (--direction maximize)
 ///   "scale": "log", "fit_until": 16695, "points": 35,
+///   "schedule": "lr column",         // where the learning-rate schedule came from, or null
+///   "runs": [{"file", "points", "fit_until", "schedule"}, ...],   // joint fits only
 ///   "parameters": {                  // only when there is exactly one component
 ///     "E": {"mean", "sd", "q05", "q50", "q95", "ess_bulk", "ess_tail", "rhat"}, ...
 ///   },                               // model parameters, then noise (sigma, rho or nu), constrained
@@ -68,13 +70,24 @@ enum FitReport {
     /// Where the numbers come from: file, metric, direction, scale, fitted range.
     static func header(_ fitting: CurveFitting) -> [(String, JSONValue)] {
         let curve = fitting.curve
-        return [
+        var members: [(String, JSONValue)] = [
             ("model", .string(fitting.result.modelLabel)), ("file", .string(curve.file)),
             ("metric", .string(curve.metric)), ("direction", .string(curve.direction.rawValue)),
             ("modeled", .string(curve.direction == .maximize ? "1 - value" : "value")),
             ("scale", .string(curve.scale.rawValue)), ("fit_until", .number(fitting.result.fitUntil)),
             ("points", .integer(fitting.fittedCount)),
+            ("schedule", curve.scheduleSource.map(JSONValue.string) ?? .null),
         ]
+        if !fitting.jointRuns.isEmpty {
+            members.append(("runs", .array(fitting.jointRuns.map { run in
+                .object([
+                    ("file", .string(run.curve.file)), ("points", .integer(run.points)),
+                    ("fit_until", .number(run.fitUntil)),
+                    ("schedule", run.curve.scheduleSource.map(JSONValue.string) ?? .null),
+                ])
+            })))
+        }
+        return members
     }
 
     /// The `fit --format json` object (also written by `--save` as summary.json).
@@ -100,7 +113,15 @@ enum FitReport {
         let curve = fitting.curve
         var lines: [String] = []
         let modeled = curve.direction == .maximize ? "1 - \(curve.metric)" : curve.metric
-        lines.append("\(curve.file): \(modeled), \(fitting.fittedCount) points up to step \(NumberFormat.step(result.fitUntil)), \(curve.scale.rawValue) scale")
+        if fitting.jointRuns.isEmpty {
+            let schedule = curve.scheduleSource.map { ", schedule from \($0)" } ?? ""
+            lines.append("\(curve.file): \(modeled), \(fitting.fittedCount) points up to step \(NumberFormat.step(result.fitUntil)), \(curve.scale.rawValue) scale\(schedule)")
+        } else {
+            lines.append("\(fitting.jointRuns.count) runs fitted jointly (shared parameters, normalized at step \(NumberFormat.step(result.fitUntil))): \(modeled), \(curve.scale.rawValue) scale")
+            for run in fitting.jointRuns {
+                lines.append("  \(run.curve.file): \(run.points) points up to step \(NumberFormat.step(run.fitUntil)), schedule from \(run.curve.scheduleSource ?? "none")")
+            }
+        }
         if result.components.count > 1 {
             lines.append("model auto: \(result.components.count) components, diagnostics \(result.diagnosticsPass ? "pass" : "FAIL")")
         }

@@ -34,13 +34,7 @@ struct JointPosteriorTests {
             prior.noise = .forGradientChecks(family)
             let posterior = try CurvePosterior(model: model, prior: prior, runs: runs)
             #expect(posterior.runs.count == 3 && posterior.dimension == model.parameters.count + (family == .gaussian ? 1 : 2))
-            for (k, u) in ([posterior.priorMedianPoint.enumerated().map { $1 + 0.05 * Double($0 + 1) }]
-                           + posterior.priorDraws(2, seed: 13)).enumerated() {
-                var tape = posterior.tape
-                #expect(tape.value(at: u).isFinite, "\(name)/\(family): log density not finite at point \(k)")
-                let bad = GradientChecker(relativeTolerance: 1e-5).check("\(name)/joint/\(family)", tape: posterior.tape, at: u)
-                #expect(bad.isEmpty, "\(bad)")
-            }
+            expectGradientsMatchFiniteDifferences(posterior, "\(name)/joint/\(family)", seed: 13)
         }
     }
 

@@ -31,13 +31,7 @@ struct ScheduleCompilationTests {
             var prior = try #require(Self.priors[name])
             prior.noise = .forGradientChecks(family)
             let posterior = try CurvePosterior(model: model, prior: prior, data: data, schedule: schedule)
-            for (k, u) in ([posterior.priorMedianPoint.enumerated().map { $1 + 0.05 * Double($0 + 1) }]
-                           + posterior.priorDraws(2, seed: 11)).enumerated() {
-                var tape = posterior.tape
-                #expect(tape.value(at: u).isFinite, "\(name)/\(curveID)/\(family): log density not finite at point \(k)")
-                let bad = GradientChecker(relativeTolerance: 1e-5).check("\(name)/\(curveID)/\(family)", tape: posterior.tape, at: u)
-                #expect(bad.isEmpty, "\(bad)")
-            }
+            expectGradientsMatchFiniteDifferences(posterior, "\(name)/\(curveID)/\(family)", seed: 11)
         }
     }
 

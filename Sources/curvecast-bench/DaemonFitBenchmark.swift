@@ -65,9 +65,9 @@ enum DaemonFitBenchmark {
             let all = cold + warm + recalibrated
             let mean = all.reduce(0, +) / Double(max(all.count, 1))
             print("daemon refits of \(curves.count) Gemstones curves, \(firstPoints) -> \(lastPoints) points, a refit every \(every) new point(s); model \(study.model ?? "auto"); budget \(budget.chains) chain(s) x (\(budget.warmWarmup) warm / \(budget.coldWarmup) cold warmup + \(budget.samples) draws)")
-            print("CPU seconds per fit     count   median    p90      max")
+            print("CPU seconds per fit        count   median    p90      max")
             for (label, values) in [("cold (first fit)", cold), ("warm", warm), ("warm + recalibration", recalibrated), ("all", all)] {
-                print(String(format: "  %-22@ %5d   %6.3f   %6.3f   %6.3f", label as NSString, values.count,
+                print("  " + label.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %5d   %6.3f   %6.3f   %6.3f", values.count,
                              Stats.quantile(values, 0.5), Stats.quantile(values, 0.9), values.max() ?? .nan))
             }
             print(String(format: "mean CPU per fit %.3f s (budget %.2f s); diagnostics pass in %d of %d fits (%.0f%%); %d failed",

@@ -59,7 +59,10 @@ enum DaemonLoadBenchmark {
             let loadStart = Clock.now()
             feeder.start()
             monitor.start(interval: 0.2)
+            let shares = CPUShareSampler(pid: daemon.pid)
+            shares.start()
             let latencies = requestDecisions(listen: listen, runs: options.runs, rate: options.rate, seconds: options.seconds)
+            shares.stop()
             feeder.stop()
             let loadEnd = Clock.now()
             // Let the last points be fitted (their lag still counts from when they were written).
@@ -79,6 +82,17 @@ enum DaemonLoadBenchmark {
                          lags.count, Stats.quantile(lags, 0.5), Stats.quantile(lags, 0.99), lags.max() ?? .nan, behind, maximumLag, uncovered))
             print(String(format: "  (the monitor swept all %d decision files every %.2f s on average, so lags are measured to about that)",
                          options.runs, 0.2 + monitor.sweepSeconds.reduce(0, +) / Double(max(monitor.sweepSeconds.count, 1))))
+            // Per 20 s of the load: the worst lag of the points written then, and the CPU the
+            // daemon and the rest of the machine used then (where misses come from).
+            let timed = monitor.timedLags(since: loadStart, end: Clock.now())
+            var windows: [String] = []
+            for window in stride(from: 0.0, to: options.seconds, by: 20) {
+                let lags = timed.filter { $0.written - loadStart >= window && $0.written - loadStart < window + 20 }.map(\.lag)
+                let share = shares.share(from: loadStart + window, to: loadStart + window + 20)
+                windows.append(String(format: "%.0f-%.0f s: max %.1f s (daemon %.0f%%, others %.0f%% of a core)",
+                                      window, window + 20, lags.max() ?? .nan, 100 * share.daemon, 100 * share.others))
+            }
+            print("  by 20 s of load: " + windows.joined(separator: "; "))
             print("  decision reads: \(monitor.reads), incomplete or invalid: \(monitor.invalidReads.count), missing: \(monitor.missingReads)")
             print(String(format: "GET /runs/{id}/decision: %d requests, p50 %@, p99 %@, max %@; %d errors",
                          latencies.values.count, Stats.milliseconds(Stats.quantile(latencies.values, 0.5)), Stats.milliseconds(p99),
@@ -128,5 +142,48 @@ enum DaemonLoadBenchmark {
             latencies.append(Clock.now() - due)
         }
         return (latencies, errors)
+    }
+}
+
+/// Samples, every second, the CPU the daemon and the rest of the machine use, so that a
+/// benchmark can tell a slow daemon from a busy machine.
+final class CPUShareSampler: @unchecked Sendable {
+    private let pid: Int32
+    private let lock = NSLock()
+    private var samples: [(time: Double, daemon: Double, busy: Double)] = []
+    private var running = true
+
+    init(pid: Int32) { self.pid = pid }
+
+    func start() {
+        Thread { [self] in
+            while true {
+                let sample = (Clock.now(), MachineLoad.cpuSeconds(pid: pid) ?? 0, MachineLoad.machineBusySeconds())
+                lock.lock()
+                samples.append(sample)
+                let go = running
+                lock.unlock()
+                if !go { return }
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }.start()
+    }
+
+    func stop() {
+        lock.lock()
+        running = false
+        lock.unlock()
+    }
+
+    /// The daemon's and the other processes' CPU per second of wall time between two times
+    /// (the benchmark's own CPU counts as "others").
+    func share(from start: Double, to end: Double) -> (daemon: Double, others: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        let inside = samples.filter { $0.time >= start && $0.time <= end }
+        guard let first = inside.first, let last = inside.last, last.time > first.time else { return (.nan, .nan) }
+        let seconds = last.time - first.time
+        let daemon = last.daemon - first.daemon
+        return (daemon / seconds, (last.busy - first.busy - daemon) / seconds)
     }
 }

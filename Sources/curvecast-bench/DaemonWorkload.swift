@@ -210,22 +210,26 @@ final class DecisionMonitor: @unchecked Sendable {
     /// the time from its write to the first sweep that saw a decision covering it (points never
     /// covered count until `end`).
     func lags(since: Double, end: Double) -> (lags: [Double], uncovered: Int) {
+        let timed = timedLags(since: since, end: end)
+        return (timed.map(\.lag), timed.filter(\.uncovered).count)
+    }
+
+    /// The lags with the time each point was written.
+    func timedLags(since: Double, end: Double) -> [(written: Double, lag: Double, uncovered: Bool)] {
         let written = feeder.times
         lock.lock()
         defer { lock.unlock() }
-        var lags: [Double] = []
-        var uncovered = 0
+        var lags: [(written: Double, lag: Double, uncovered: Bool)] = []
         for index in written.indices {
             for (point, time) in written[index].enumerated() where time >= since {
                 if point < coveredAt[index].count {
-                    lags.append(max(coveredAt[index][point] - time, 0))
+                    lags.append((time, max(coveredAt[index][point] - time, 0), false))
                 } else {
-                    lags.append(end - time)
-                    uncovered += 1
+                    lags.append((time, end - time, true))
                 }
             }
         }
-        return (lags, uncovered)
+        return lags
     }
 }
 

@@ -9,7 +9,12 @@ import Forecasting
 /// - a **warm** refit (`FitWarmStart`) optimizes from the previous mode, starts from the previous
 ///   step size and metric, and re-tunes the step size during `warmWarmup` iterations only;
 /// - the discrepancy rate of `LeaveFutureOutCalibration` (an inner fit) is recomputed only when
-///   the run has grown by `recalibrationGrowth` since it was last computed, and reused between.
+///   the run has grown by `recalibrationGrowth` since it was last computed, and reused between;
+/// - under a backlog (the run's oldest unfitted point has waited `hurryAfter` seconds or more,
+///   because the machine is busy or the runs too many), a refit keeps half the draws and puts
+///   off the recalibration until the run has grown by `recalibrationGrowth` squared, so that
+///   decisions stay fresh at the price of a noisier forecast (`model.hurried` and
+///   `diagnostics.draws_per_chain` in the decision say so).
 ///
 /// The defaults are sized to the load target (200 runs, a new point per run per second, every
 /// decision at most 10 s behind, on 2 cores): see the README, "The watching daemon", for the
@@ -26,16 +31,18 @@ public struct FitBudget: Sendable, Equatable {
     /// Recompute the discrepancy rate when the run has this many times the points it had at the
     /// last calibration.
     public var recalibrationGrowth = 1.5
+    /// A refit whose run waited this many seconds keeps half the draws (at least 50).
+    public var hurryAfter = 3.0
 
     /// The defaults.
     public init() {}
 
     /// The sampler settings of one fit.
-    func settings(seed: UInt64, warmStarts: [String: FitWarmStart]) -> FitSettings {
+    func settings(seed: UInt64, warmStarts: [String: FitWarmStart], hurried: Bool = false) -> FitSettings {
         var settings = FitSettings()
         settings.chains = chains
         settings.warmup = warmStarts.isEmpty ? coldWarmup : warmWarmup
-        settings.samples = samples
+        settings.samples = hurried ? max(samples / 2, min(samples, 50)) : samples
         settings.seed = seed
         settings.warmStarts = warmStarts
         return settings

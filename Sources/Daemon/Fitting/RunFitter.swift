@@ -40,6 +40,8 @@ public struct RunFitter: Sendable {
         public var warm: Bool
         /// Whether kappa was recomputed in this fit.
         public var recalibrated: Bool
+        /// Whether the fit kept half the draws because its run waited (`FitBudget.hurryAfter`).
+        public var hurried: Bool
         /// What the next fit of the run starts from.
         public var memory: FitMemory
         /// Wall and CPU seconds of the fit (the CPU time of the fitting thread).
@@ -53,8 +55,10 @@ public struct RunFitter: Sendable {
     }
 
     /// Fits `steps`/`values` of run `run` (the metric as logged; at least 3 points, steps
-    /// increasing), starting from what the previous fit left in `memory`.
-    public func fit(run: String, steps: [Double], values: [Double], memory previous: FitMemory) throws(Failure) -> Outcome {
+    /// increasing), starting from what the previous fit left in `memory`; `hurried` (a backlog)
+    /// keeps half the draws.
+    public func fit(run: String, steps: [Double], values: [Double], memory previous: FitMemory,
+                    hurried: Bool = false) throws(Failure) -> Outcome {
         let started = Date()
         let cpuStart = Self.threadCPUSeconds()
         let maximize = study.direction == .maximize
@@ -67,7 +71,7 @@ public struct RunFitter: Sendable {
         var request = ForecastRequest(modelName: study.model)
         request.calibrate = false
         request.horizonRatio = max(study.horizon / lastStep, 1)
-        request.settings = budget.settings(seed: seed, warmStarts: memory.warmStarts)
+        request.settings = budget.settings(seed: seed, warmStarts: memory.warmStarts, hurried: hurried)
         var warm = !memory.warmStarts.isEmpty
         var result: ForecastResult
         do {
@@ -76,7 +80,7 @@ public struct RunFitter: Sendable {
             guard warm else { throw Failure(description: Self.describe(error)) }
             // A stale adaptation can fail where a cold start does not: retry cold once.
             warm = false
-            request.settings = budget.settings(seed: seed, warmStarts: [:])
+            request.settings = budget.settings(seed: seed, warmStarts: [:], hurried: hurried)
             do {
                 result = try Forecaster.fit(steps: steps, values: modeled, request: request, library: library, priors: priors)
             } catch {
@@ -84,12 +88,15 @@ public struct RunFitter: Sendable {
             }
         }
 
+        // Under a backlog the recalibration waits (its inner fit costs as much as the fit itself),
+        // unless the run has doubled again since.
         let growth = Double(steps.count) / Double(max(memory.calibratedPoints, 1))
-        let recalibrate = memory.discrepancyRate == nil || growth >= budget.recalibrationGrowth
+        let due = hurried ? budget.recalibrationGrowth * budget.recalibrationGrowth : budget.recalibrationGrowth
+        let recalibrate = memory.discrepancyRate == nil || growth >= due
         if recalibrate {
             // The inner fit (a prefix of the curve) starts from this fit's adaptation too.
             var inner = request
-            inner.settings = budget.settings(seed: seed &+ 1, warmStarts: result.warmStarts)
+            inner.settings = budget.settings(seed: seed &+ 1, warmStarts: result.warmStarts, hurried: hurried)
             memory.discrepancyRate = LeaveFutureOutCalibration.discrepancyRate(
                 steps: steps, values: modeled, request: inner, library: library, priors: priors)
             memory.calibratedPoints = steps.count
@@ -105,7 +112,7 @@ public struct RunFitter: Sendable {
         }
         return Outcome(
             result: result, horizonDraws: maximize ? draws.map { 1 - $0 } : draws, warm: warm,
-            recalibrated: recalibrate, memory: memory, seconds: Date().timeIntervalSince(started),
+            recalibrated: recalibrate, hurried: hurried, memory: memory, seconds: Date().timeIntervalSince(started),
             cpuSeconds: Self.threadCPUSeconds() - cpuStart)
     }
 

@@ -23,6 +23,9 @@ final class HTTPServer: @unchecked Sendable {
     private let wakeWrite: Int32
     private let lock = NSLock()
     private var stopping = false
+    /// After accept(2) fails for lack of file descriptors, the listener rests a moment instead
+    /// of waking poll(2) in a busy loop.
+    private var acceptPausedUntil = 0.0
     private var served = 0
     private var refused = 0
 
@@ -54,7 +57,7 @@ final class HTTPServer: @unchecked Sendable {
         while !isStopping {
             let now = Self.now()
             var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            let accepting = connections.count < limits.maximumConnections
+            let accepting = connections.count < limits.maximumConnections && now >= acceptPausedUntil
             if accepting { fds.append(pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)) }
             let order = Array(connections.keys)
             for fd in order {
@@ -131,7 +134,10 @@ final class HTTPServer: @unchecked Sendable {
         while connections.count < limits.maximumConnections {
             // accept4 is not visible from Swift's Glibc module: set the flags with fcntl.
             let fd = accept(listener.fd, nil, nil)
-            guard fd >= 0 else { return }
+            guard fd >= 0 else {
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { acceptPausedUntil = Self.now() + 0.1 }
+                return
+            }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             connections[fd] = HTTPConnection(fd: fd, now: Self.now())

@@ -67,6 +67,7 @@ struct ListeningSocket: Sendable {
     }
 
     private static func openTCP(_ port: Int) throws(Failure) -> ListeningSocket {
+        guard (0...65_535).contains(port) else { throw Failure(description: "tcp port \(port) is not from 0 to 65535") }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw failure("socket", "tcp:127.0.0.1:\(port)") }
         var yes: Int32 = 1

@@ -39,7 +39,8 @@ struct FitQueue: Sendable {
     }
 
     /// Starts the stalest eligible run at `now`, if any: it leaves the dirty set and is running.
-    mutating func next(at now: Double) -> String? {
+    /// Returns it with how long its oldest unfitted change has waited.
+    mutating func next(at now: Double) -> (run: String, waited: Double)? {
         var best: (run: String, since: Double)?
         for (run, since) in dirty where !running.contains(run) && eligibleTime(run, dirtySince: since) <= now {
             if let current = best, (current.since, current.run) <= (since, run) { continue }
@@ -49,7 +50,7 @@ struct FitQueue: Sendable {
         dirty[chosen.run] = nil
         running.insert(chosen.run)
         lastStart[chosen.run] = now
-        return chosen.run
+        return (chosen.run, now - chosen.since)
     }
 
     /// When the next dirty run becomes eligible (nil if none is waiting for its debounce; a run

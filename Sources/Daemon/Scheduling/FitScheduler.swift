@@ -32,14 +32,15 @@ final class FitScheduler: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Blocks until a run is due and returns it (the caller must call `finished` after the fit),
-    /// or returns nil once `stop()` was called.
-    func nextRun() -> String? {
+    /// Blocks until a run is due and returns it with how long its oldest unfitted change has
+    /// waited (the caller must call `finished` after the fit), or returns nil once `stop()` was
+    /// called.
+    func nextRun() -> (run: String, waited: Double)? {
         condition.lock()
         defer { condition.unlock() }
         while !stopped {
             let now = clock()
-            if let run = queue.next(at: now) { return run }
+            if let next = queue.next(at: now) { return next }
             if let due = queue.nextEligibleTime() {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: max(due - now, 0.001)))
             } else {

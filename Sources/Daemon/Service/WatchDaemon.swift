@@ -1,6 +1,9 @@
 import CurveModels
 import Forecasting
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `curvecast watch`: follows the runs in a folder, refits them as points arrive, publishes a
 /// decision per run, and serves the HTTP API.
@@ -72,7 +75,9 @@ public final class WatchDaemon: @unchecked Sendable {
         if removed > 0 { log("removed \(removed) temporary file(s) left by an earlier crash") }
 
         var decisions: [String: PublishedDecision] = [:]
-        for (run, bytes) in store.loadDecisions() { decisions[run] = PublishedDecision(bytes: bytes) }
+        let stored = store.loadDecisions()
+        for (run, bytes) in stored { decisions[run] = PublishedDecision(bytes: bytes) }
+        let board = DecisionBoard(stored)
         var origins: [String: RunOrigin] = [:]
         for pushed in store.pushedRuns() { origins[pushed.run] = .pushed }
         let states = store.loadStates()
@@ -81,7 +86,7 @@ public final class WatchDaemon: @unchecked Sendable {
 
         let fitter = RunFitter(library: library, priors: priors, study: study, budget: configuration.budget)
         let writer = DecisionWriter(store: store, log: log)
-        let publisher = DecisionPublisher(registry: registry, writer: writer, study: study)
+        let publisher = DecisionPublisher(registry: registry, board: board, writer: writer, study: study)
         let watcher = RunWatcher(runsFolder: configuration.runsDirectory, store: store, registry: registry,
                                  publisher: publisher, scheduler: scheduler, study: study, log: log)
         let started = FitScheduler.monotonicSeconds()
@@ -170,17 +175,31 @@ public final class WatchDaemon: @unchecked Sendable {
     }
 
     private func work(registry: RunRegistry, publisher: DecisionPublisher, fitter: RunFitter) {
-        while let id = scheduler.nextRun() {
+        Self.markAsBatch()
+        while let (id, waited) = scheduler.nextRun() {
             defer { scheduler.finished(id) }
             guard let record = registry.record(id), publisher.needsFit(record), let lastStep = record.steps.last else { continue }
             do {
-                let outcome = try fitter.fit(run: id, steps: record.steps, values: record.values, memory: record.state.memory)
+                let outcome = try fitter.fit(run: id, steps: record.steps, values: record.values, memory: record.state.memory,
+                                             hurried: waited >= configuration.budget.hurryAfter)
                 publisher.publishFit(id, outcome: outcome, version: record.version, points: record.steps.count, lastStep: lastStep)
             } catch {
                 log("run '\(id)': \(error)")
                 publisher.publishFitFailure(id, message: error.description)
             }
         }
+    }
+
+    /// Puts the calling thread (a fit worker) under Linux's SCHED_BATCH policy: it keeps its
+    /// share of the CPU, but the scheduler favours the API, watcher and writer threads (and
+    /// everyone else's interactive threads) when they wake up, which keeps the API's latency low
+    /// while the workers compute. No privilege is needed; if it is refused, nothing changes.
+    private static func markAsBatch() {
+        // SCHED_BATCH (<sched.h>, a GNU extension Swift's Glibc module does not export).
+        let schedBatch: Int32 = 3
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        _ = pthread_setschedparam(pthread_self(), schedBatch, &parameters)
     }
 
     private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {

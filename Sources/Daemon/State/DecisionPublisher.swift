@@ -13,11 +13,14 @@ final class DecisionPublisher: @unchecked Sendable {
 
     let registry: RunRegistry
     let study: StudyConfiguration
+    /// The decisions as the API serves them.
+    let board: DecisionBoard
     private let writer: DecisionWriter
     private let lock = NSLock()
 
-    init(registry: RunRegistry, writer: DecisionWriter, study: StudyConfiguration) {
+    init(registry: RunRegistry, board: DecisionBoard, writer: DecisionWriter, study: StudyConfiguration) {
         self.registry = registry
+        self.board = board
         self.writer = writer
         self.study = study
     }
@@ -118,6 +121,7 @@ final class DecisionPublisher: @unchecked Sendable {
             current.decision = published
             if let state { current.state = state }
         }
+        board[record.id] = published.bytes
         writer.enqueue(run: record.id, decision: published.bytes, state: state)
     }
 }

@@ -22,7 +22,7 @@ import Sampling
 /// stop_votes      consecutive stop votes (the rule stops after `consecutive_votes`)
 /// reason          the decision in words
 /// model           {"name", "components": [{"name", "weight"}], "discrepancy_rate", "fit": "cold" | "warm",
-///                 "fitted_points", "seconds", "cpu_seconds"}, or null
+///                 "hurried" (half the draws, under a backlog), "fitted_points", "seconds", "cpu_seconds"}, or null
 /// diagnostics     {"pass", "chains", "draws_per_chain", "divergences", "max_rhat", "min_ess_bulk",
 ///                 "min_ess_tail", "warnings": [...]}, or null
 /// error           what is wrong with the run (file, line, field, what to do), or null
@@ -89,6 +89,7 @@ struct DecisionRecord: Sendable {
             ("name", .string(result.modelLabel)),
             ("components", .array(result.components.map { .object([("name", .string($0.fit.posterior.model.name)), ("weight", .number($0.weight))]) })),
             ("discrepancy_rate", .number(result.discrepancyRate)), ("fit", .string(outcome.warm ? "warm" : "cold")),
+            ("hurried", .bool(outcome.hurried)),
             ("fitted_points", .integer(result.components.first?.fit.posterior.data.steps.count ?? 0)),
             ("seconds", .number(rounded(outcome.seconds))), ("cpu_seconds", .number(rounded(outcome.cpuSeconds))),
         ])

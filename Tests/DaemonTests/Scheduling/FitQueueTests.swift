@@ -5,15 +5,16 @@ struct FitQueueTests {
     @Test func pointsArrivingDuringTheDebounceAreCoalescedIntoOneFit() {
         var queue = FitQueue(debounce: 2)
         queue.markDirty("a", at: 0)
-        #expect(queue.next(at: 0) == "a")
+        #expect(queue.next(at: 0)?.run == "a")
         queue.finished("a")
-        // Three points arrive within the debounce: one fit, at 2 s after the previous start.
+        // Three points arrive within the debounce: one fit, at 2 s after the previous start,
+        // whose oldest change waited 1.5 s.
         queue.markDirty("a", at: 0.5)
         queue.markDirty("a", at: 1.0)
         queue.markDirty("a", at: 1.5)
         #expect(queue.next(at: 1.9) == nil)
         #expect(queue.nextEligibleTime() == 2)
-        #expect(queue.next(at: 2) == "a")
+        #expect(queue.next(at: 2).map { [$0.run: $0.waited] } == ["a": 1.5])
         queue.finished("a")
         #expect(queue.next(at: 10) == nil)
         #expect(queue.nextEligibleTime() == nil)
@@ -25,21 +26,21 @@ struct FitQueueTests {
         queue.markDirty("a", at: 7)
         queue.markDirty("c", at: 3)
         queue.markDirty("c", at: 6)  // c stays dirty since 3
-        #expect(queue.next(at: 8) == "c")
-        #expect(queue.next(at: 8) == "b")
-        #expect(queue.next(at: 8) == "a")
+        #expect(queue.next(at: 8).map { [$0.run: $0.waited] } == ["c": 5])
+        #expect(queue.next(at: 8)?.run == "b")
+        #expect(queue.next(at: 8)?.run == "a")
         #expect(queue.next(at: 8) == nil)
     }
 
     @Test func aRunIsFittedByOneWorkerAtATime() {
         var queue = FitQueue(debounce: 1)
         queue.markDirty("a", at: 0)
-        #expect(queue.next(at: 0) == "a")
+        #expect(queue.next(at: 0)?.run == "a")
         queue.markDirty("a", at: 0.2)  // new points while being fitted
         #expect(queue.next(at: 5) == nil)
         #expect(queue.nextEligibleTime() == nil)
         queue.finished("a")
-        #expect(queue.next(at: 5) == "a")
+        #expect(queue.next(at: 5)?.run == "a")
     }
 
     @Test func removedRunsAreForgotten() {
@@ -53,7 +54,7 @@ struct FitQueueTests {
         let clock = TestClock()
         let scheduler = FitScheduler(debounce: 0) { clock.now }
         scheduler.markDirty("a")
-        #expect(scheduler.nextRun() == "a")
+        #expect(scheduler.nextRun()?.run == "a")
         #expect(scheduler.counts.running == 1)
         scheduler.finished("a")
         scheduler.stop()

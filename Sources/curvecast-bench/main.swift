@@ -1,4 +1,5 @@
 import Daemon
+import Forecasting
 import Foundation
 import Sampling
 
@@ -16,6 +17,10 @@ usage: curvecast-bench SUBCOMMAND
                one JSON per split, for studying discrepancy models offline
   posteriordb [--seed N]
                NUTS against the five reference posteriors of ../shared/data/posteriordb
+  schedules [--chains N] [--warmup N] [--samples N] [--seed N] [--parts split,cross,timing] [--sizes 25M,100M]
+               schedule-aware laws on the mpl curves: the paper's split for 25M and 100M (MAE of the
+               posterior median, 95% coverage, the published fit), cross-schedule extrapolation from
+               constant_24000 up to step 7200, and the multi-power value+gradient time (72k steps, 550 points)
   nuts [--seed N] [--chains N] [--metric diagonal|dense] [--python PATH] [--no-peer] [--setup-numpyro]
                4 chains x 2000 iterations on a 2,000-point power-law model, against NumPyro
                (installed into .build/numpyro-venv by --setup-numpyro; never a product dependency)
@@ -54,6 +59,16 @@ case "calibration-dump":
     let horizons = option("--horizons", in: arguments).map { $0.split(separator: ",").compactMap { Double($0) } } ?? [3, 10, 30, 100]
     guard arguments.count > 1 else { print(usage); exit(2) }
     exit(CalibrationDump.run(directory: arguments[1], horizons: horizons, only: option("--only", in: arguments)) ? 0 : 1)
+case "schedules":
+    var settings = FitSettings()
+    settings.chains = option("--chains", in: arguments).flatMap(Int.init) ?? settings.chains
+    settings.warmup = option("--warmup", in: arguments).flatMap(Int.init) ?? settings.warmup
+    settings.samples = option("--samples", in: arguments).flatMap(Int.init) ?? settings.samples
+    settings.seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? settings.seed
+    let parts = option("--parts", in: arguments).map { Set($0.split(separator: ",").map(String.init)) }
+        ?? ["split", "cross", "timing"]
+    let sizes = option("--sizes", in: arguments).map { $0.split(separator: ",").map(String.init) } ?? ScheduleBenchmark.sizes
+    exit(ScheduleBenchmark.run(settings: settings, parts: parts, sizes: sizes) ? 0 : 1)
 case "posteriordb":
     let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
     exit(PosteriorDBBenchmark.run(seed: seed) ? 0 : 1)

@@ -55,11 +55,7 @@ public enum LeaveFutureOutCalibration {
                                             request: inner, library: library, priors: priors),
               let predictive = try? fit.predictive(at: split.scored.map { steps[$0] }) else { return priorKappa }
         for (j, i) in split.scored.enumerated() where values[i] > 0 {
-            let logs = predictive.values[j].filter { $0 > 0 }.map { Foundation.log($0) }.sorted()
-            guard logs.count > 10 else { continue }
-            let median = logs[logs.count / 2]
-            let mean = logs.reduce(0, +) / Double(logs.count)
-            let variance = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)
+            guard let (median, variance) = predictive.logSummary(at: j) else { continue }
             let e = Foundation.log(values[i]) - median
             let r = Foundation.log(steps[i] / split.cut)
             numerator += max(e * e - variance, 0)

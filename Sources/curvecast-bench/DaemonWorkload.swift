@@ -186,6 +186,7 @@ final class DecisionMonitor: @unchecked Sendable {
                 if let model = object["model"] as? [String: Any], let cpu = model["cpu_seconds"] as? Double {
                     fitCPU.append(cpu)
                     fitKinds[model["fit"] as? String ?? "?", default: 0] += 1
+                    if model["hurried"] as? Bool == true { fitKinds["hurried", default: 0] += 1 }
                     if (object["diagnostics"] as? [String: Any])?["pass"] as? Bool == true { diagnosticsPassed += 1 }
                 }
             }

@@ -24,7 +24,7 @@ struct WatchCommand {
         case "metric": return "NAME"
         case "horizon", "warmup_steps": return "STEP"
         case "threshold": return "P"
-        case "poll_seconds", "debounce_seconds": return "SECONDS"
+        case "poll_seconds", "debounce_seconds", "fit_hurry_seconds": return "SECONDS"
         default: return "N"
         }
     }
@@ -69,6 +69,8 @@ struct WatchCommand {
       --workers N               fits at the same time (default: the number of cores)
       --fit-chains N, --fit-warmup N, --fit-cold-warmup N, --fit-samples N
                                 the sampling budget of a fit (defaults 1, 30, 150, 200)
+      --fit-hurry-seconds S     a run whose oldest new point waited S seconds (default 3: a busy
+                                machine) is refitted with half the draws, to keep decisions fresh
 
     API (JSON; curl --unix-socket STATE/api.sock http://localhost/runs):
       GET /healthz   GET /runs   GET /runs/ID   GET /runs/ID/decision

@@ -10,7 +10,7 @@ import Foundation
 ///  "metric": "loss", "direction": "minimize", "horizon": 83475, "target": "best",
 ///  "threshold": 0.05, "minimum_points": 10, "warmup_steps": 0, "consecutive_votes": 2,
 ///  "model": "auto", "poll_seconds": 1, "debounce_seconds": 2, "workers": 2,
-///  "fit_chains": 1, "fit_warmup": 30, "fit_cold_warmup": 150, "fit_samples": 200}
+///  "fit_chains": 1, "fit_warmup": 30, "fit_cold_warmup": 150, "fit_samples": 200, "fit_hurry_seconds": 3}
 /// ```
 /// Relative paths in the file are relative to the file's folder. Unknown keys are errors (a
 /// typo must not silently fall back to a default).
@@ -47,7 +47,7 @@ public struct WatchOptions: Sendable, Equatable {
     public static let keys = [
         "runs", "state", "listen", "metric", "direction", "horizon", "target", "threshold", "minimum_points",
         "warmup_steps", "consecutive_votes", "model", "poll_seconds", "debounce_seconds", "workers",
-        "fit_chains", "fit_warmup", "fit_cold_warmup", "fit_samples",
+        "fit_chains", "fit_warmup", "fit_cold_warmup", "fit_samples", "fit_hurry_seconds",
     ]
 
     public var runs: String?
@@ -70,6 +70,7 @@ public struct WatchOptions: Sendable, Equatable {
     public var fitWarmup: Int?
     public var fitColdWarmup: Int?
     public var fitSamples: Int?
+    public var fitHurrySeconds: Double?
 
     /// No settings.
     public init() {}
@@ -110,6 +111,7 @@ public struct WatchOptions: Sendable, Equatable {
         case "fit_warmup": fitWarmup = try reader.integer(in: 0...10_000)
         case "fit_cold_warmup": fitColdWarmup = try reader.integer(in: 0...10_000)
         case "fit_samples": fitSamples = try reader.integer(in: 10...100_000)
+        case "fit_hurry_seconds": fitHurrySeconds = try reader.number("seconds > 0") { $0 > 0 }
         default:
             throw ConfigError("\(label): unknown setting; the settings are \(Self.keys.joined(separator: ", "))")
         }
@@ -154,20 +156,22 @@ public struct WatchOptions: Sendable, Equatable {
             consecutiveVotes: consecutiveVotes ?? base.consecutiveVotes, model: model ?? base.model,
             pollSeconds: pollSeconds ?? base.pollSeconds, debounceSeconds: debounceSeconds ?? base.debounceSeconds,
             workers: workers ?? base.workers, fitChains: fitChains ?? base.fitChains, fitWarmup: fitWarmup ?? base.fitWarmup,
-            fitColdWarmup: fitColdWarmup ?? base.fitColdWarmup, fitSamples: fitSamples ?? base.fitSamples)
+            fitColdWarmup: fitColdWarmup ?? base.fitColdWarmup, fitSamples: fitSamples ?? base.fitSamples,
+            fitHurrySeconds: fitHurrySeconds ?? base.fitHurrySeconds)
     }
 
     private init(
         runs: String?, state: String?, listen: ListenAddress?, metric: String?, direction: OptimizationDirection?,
         horizon: Double?, target: StudyConfiguration.Target?, threshold: Double?, minimumPoints: Int?,
         warmupSteps: Double?, consecutiveVotes: Int?, model: String?, pollSeconds: Double?, debounceSeconds: Double?,
-        workers: Int?, fitChains: Int?, fitWarmup: Int?, fitColdWarmup: Int?, fitSamples: Int?
+        workers: Int?, fitChains: Int?, fitWarmup: Int?, fitColdWarmup: Int?, fitSamples: Int?, fitHurrySeconds: Double?
     ) {
         (self.runs, self.state, self.listen, self.metric, self.direction) = (runs, state, listen, metric, direction)
         (self.horizon, self.target, self.threshold, self.minimumPoints) = (horizon, target, threshold, minimumPoints)
         (self.warmupSteps, self.consecutiveVotes, self.model) = (warmupSteps, consecutiveVotes, model)
         (self.pollSeconds, self.debounceSeconds, self.workers) = (pollSeconds, debounceSeconds, workers)
         (self.fitChains, self.fitWarmup, self.fitColdWarmup, self.fitSamples) = (fitChains, fitWarmup, fitColdWarmup, fitSamples)
+        self.fitHurrySeconds = fitHurrySeconds
     }
 
     /// The configuration, with relative paths resolved against `currentDirectory`.
@@ -207,6 +211,7 @@ public struct WatchOptions: Sendable, Equatable {
         configuration.budget.warmWarmup = fitWarmup ?? configuration.budget.warmWarmup
         configuration.budget.coldWarmup = fitColdWarmup ?? configuration.budget.coldWarmup
         configuration.budget.samples = fitSamples ?? configuration.budget.samples
+        configuration.budget.hurryAfter = fitHurrySeconds ?? configuration.budget.hurryAfter
         return configuration
     }
 

@@ -72,6 +72,14 @@ struct PublishedDecision: Sendable {
     var horizonMedian: Double?
     var generatedAt: String
 
+    /// Seconds since the decision was made (0 if unknown).
+    var age: Double {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = formatter.date(from: generatedAt) else { return 0 }
+        return max(Date().timeIntervalSince(date), 0)
+    }
+
     /// The published form of `record`.
     init(_ record: DecisionRecord) {
         bytes = record.json.bytes

@@ -112,13 +112,16 @@ final class RunWatcher: @unchecked Sendable {
 
     private func report(_ id: String, _ observation: RunObservation) {
         if case .problem = observation { troubled.insert(id) } else { troubled.remove(id) }
+        // A run first seen by this process (after a restart) is as stale as its last decision.
+        let firstSight = registry.record(id).map { !$0.observed } ?? false
+        let age = firstSight ? registry.record(id)?.decision?.age ?? 0 : 0
         let change = registry.observe(id, observation)
         guard change != .unchanged else { return }
         if change == .problem, case .problem(let message, _) = observation {
             log("run '\(id)': \(message)")
             scheduler.remove(id)
         }
-        if !publisher.publishWithoutFit(id) { scheduler.markDirty(id) }
+        if !publisher.publishWithoutFit(id) { scheduler.markDirty(id, age: age) }
     }
 
     private struct Entry {

@@ -17,10 +17,12 @@ final class FitScheduler: @unchecked Sendable {
     /// Monotonic seconds since an arbitrary origin.
     static func monotonicSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-    /// Marks `run` as having new points and wakes a worker.
-    func markDirty(_ run: String) {
+    /// Marks `run` as having new points and wakes a worker; `age` (seconds) says how long ago
+    /// its oldest unfitted change happened, when that is known to be earlier than now (after a
+    /// restart: the age of the run's last decision), so that the stalest runs go first.
+    func markDirty(_ run: String, age: Double = 0) {
         condition.lock()
-        queue.markDirty(run, at: clock())
+        queue.markDirty(run, at: clock() - max(age, 0))
         condition.broadcast()
         condition.unlock()
     }

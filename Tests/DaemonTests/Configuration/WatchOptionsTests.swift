@@ -10,7 +10,7 @@ struct WatchOptionsTests {
         let file = try folder.write("study/watch.json", """
             {"runs": "runs", "state": "/var/tmp/s", "horizon": 80000, "target": 3.1, "threshold": 0.1,
              "direction": "maximize", "metric": "eval_acc", "consecutive_votes": 3, "model": "auto",
-             "debounce_seconds": 5, "fit_samples": 200, "listen": "unix:api.sock"}
+             "debounce_seconds": 5, "fit_samples": 200, "fit_hurry_seconds": 6, "listen": "unix:api.sock"}
             """)
         let fromFile = try WatchOptions.load(configFile: file)
         var flags = WatchOptions()
@@ -24,7 +24,7 @@ struct WatchOptionsTests {
         #expect(study.horizon == 80_000 && study.target == .bestSoFar && study.rule.threshold == 0.02)
         #expect(study.direction == .maximize && study.metric == "eval_acc" && study.rule.consecutiveVotes == 3)
         #expect(study.model == nil)
-        #expect(configuration.debounce == 5 && configuration.budget.samples == 200)
+        #expect(configuration.debounce == 5 && configuration.budget.samples == 200 && configuration.budget.hurryAfter == 6)
     }
 
     @Test func defaults() throws {

@@ -61,7 +61,33 @@ struct FitQueueTests {
         #expect(scheduler.nextRun() == nil)
     }
 
+    @Test func afterARestartTheRunWithTheOldestDecisionGoesFirst() {
+        let clock = TestClock()
+        let scheduler = FitScheduler(debounce: 0) { clock.now }
+        scheduler.markDirty("a", age: 1)
+        scheduler.markDirty("b", age: 30)
+        scheduler.markDirty("c")
+        #expect(scheduler.nextRun().map { [$0.run: $0.waited] } == ["b": 30])
+        #expect(scheduler.nextRun()?.run == "a")
+        #expect(scheduler.nextRun()?.run == "c")
+    }
+
     final class TestClock: @unchecked Sendable {
         var now = 100.0
+    }
+}
+
+struct FitBudgetTests {
+    @Test func coldWarmAndHurriedSettings() {
+        let budget = FitBudget()
+        let cold = budget.settings(seed: 1, warmStarts: [:])
+        #expect(cold.chains == 1 && cold.warmup == budget.coldWarmup && cold.samples == budget.samples)
+        let hurried = budget.settings(seed: 1, warmStarts: [:], hurried: true)
+        #expect(hurried.samples == budget.samples / 2)
+        var small = FitBudget()
+        small.samples = 60
+        #expect(small.settings(seed: 1, warmStarts: [:], hurried: true).samples == 50)
+        small.samples = 20
+        #expect(small.settings(seed: 1, warmStarts: [:], hurried: true).samples == 20)
     }
 }

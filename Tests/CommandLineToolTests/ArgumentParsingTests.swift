@@ -120,7 +120,7 @@ struct ArgumentParsingTests {
         (["forecast", "--demo", "a.csv"], "--demo forecasts the bundled curve; do not give a FILE with it"),
         (["models", "extra"], "unexpected argument 'extra'; 'models' takes no FILE"),
         (["priors", "--model", "x"], "unknown option '--model' for 'curvecast priors'"),
-        (["frobnicate"], "unknown command 'frobnicate'; commands: fit, forecast, demo, report, backtest, elicit, models, priors, help, version"),
+        (["frobnicate"], "unknown command 'frobnicate'; commands: fit, forecast, demo, report, decide, replay, backtest, elicit, models, priors, help, version"),
     ] as [([String], String)])
     func usageErrors(arguments: [String], message: String) {
         let outcome = runCLI(arguments)

@@ -235,12 +235,14 @@ struct ReplayCommand {
     var settings: [String] {
         let s = request.settings
         let rule = experiment.rule
+        let votes = rule.consecutiveVotes == 1 ? "1 stop vote stops" : "\(rule.consecutiveVotes) consecutive stop votes (each after the first at the next point)"
         return [
             "forecasts: model \(request.modelName ?? "auto (\(Forecaster.automaticCandidates.joined(separator: ", ")))")"
                 + (request.calibrate ? " with the leave-future-out discrepancy term" : " without calibration")
-                + ", \(s.chains) chains x (\(s.warmup) + \(s.samples)) per fit, seed \(s.seed)",
-            "predictive rule: no stop before \(rule.minimumPoints) points, \(rule.consecutiveVotes) consecutive stop votes, "
-                + "never on failed diagnostics; checkpoints every \(growth)x in steps",
+                + ", \(s.chains) chains x (\(s.warmup) + \(s.samples)) per fit, target acceptance \(s.targetAcceptance), seed \(s.seed)",
+            "predictive rule: no stop before \(rule.minimumPoints) points; \(votes); never when a chain alone would vote "
+                + "otherwise or more than \(Int(DecisionDiagnostics.maximumDivergenceRate * 100))% of transitions diverged; "
+                + "checkpoints every \(growth)x in steps",
             "median rule and successive halving (eta \(NumberFormat.significant(experiment.reductionFactor, 3))): no stop before \(rule.minimumPoints) points",
             "\(experiment.orders) random arrival orders per population (seed \(experiment.seed)), runs trained one at a time",
         ]

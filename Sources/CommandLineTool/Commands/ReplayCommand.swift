@@ -59,10 +59,11 @@ struct ReplayCommand {
       --model NAME|auto   the model fitted at each checkpoint (default auto)
       --chains, --warmup, --samples   sampler settings per fit (defaults 2, 300, 300)
       --no-calibrate      leave out the leave-future-out discrepancy term (faster, narrower bands)
-      --cache DIR         keep each population's fits in DIR/replay-HASH.json and reuse them when
-                          the runs, checkpoints and sampler settings are the same (re-running with
-                          other --thresholds, --votes, --orders or --eta then takes seconds); edited
-                          model or prior files are not noticed: delete the cache then
+      --cache DIR         keep each run's fits in DIR/replay-HASH.json (saved every 25 fits) and
+                          reuse them for the same run, horizon and sampler settings, in any
+                          population or checkpoint grid: re-running with other --thresholds,
+                          --votes, --orders or --eta takes seconds, and an interrupted replay
+                          resumes; edited model or prior files are not noticed: delete the cache
       --format FORMAT     table (default) or json:
         {"populations": [{"name", "horizon", "runs": [id...], "best_run", "best_final", "orders",
           "fits", "strict_failure_share", "divergence_failure_share", "fit_seconds",
@@ -184,16 +185,19 @@ struct ReplayCommand {
         let grid = experiment.checkpoints(growth: growth)
         let cacheDirectory = cache.map { context.resolve($0) }
         for population in grouped.populations {
-            let key = ReplayForecastTable.cacheKey(population, grid: grid, forecaster: forecaster.settingsDescription)
+            let settings = forecaster.settingsDescription
             let table = ReplayForecastTable(population, checkpoints: grid, forecaster: forecaster)
             var loaded = 0
             if let directory = cacheDirectory {
-                loaded = table.load(key: key, from: directory)
-                if !quiet, loaded > 0 {
-                    stderr.line("replay \(population.name): \(loaded) fits read from \(ReplayForecastTable.cacheFile(key: key, in: directory).path)")
-                }
+                loaded = table.load(from: directory, forecaster: settings)
+                if !quiet, loaded > 0 { stderr.line("replay \(population.name): \(loaded) fits read from \(directory.path)") }
             }
-            table.fitCheckpoints(progress: progress(population.name, stderr))
+            // Saved every 25 fits too, so an interrupted replay resumes where it stopped.
+            let show = progress(population.name, stderr)
+            table.fitCheckpoints { done, total, id in
+                show?(done, total, id)
+                if let directory = cacheDirectory, done > 0, done % 25 == 0 { try? table.save(in: directory, forecaster: settings) }
+            }
             if !quiet {
                 let name = population.name, interactive = stderr.isTerminal
                 table.onFit = { count, id in
@@ -205,7 +209,7 @@ struct ReplayCommand {
             table.onFit = nil
             if !quiet, stderr.isTerminal { stderr.write("\r\u{1B}[K") }
             if let directory = cacheDirectory, table.fitCount > loaded {
-                do { try table.save(key: key, in: directory) } catch {
+                do { try table.save(in: directory, forecaster: settings) } catch {
                     throw .runtime("--cache \(directory.path): cannot write the fits (\(error.localizedDescription)); check the directory")
                 }
             }
@@ -231,12 +235,14 @@ struct ReplayCommand {
     var settings: [String] {
         let s = request.settings
         let rule = experiment.rule
+        let votes = rule.consecutiveVotes == 1 ? "1 stop vote stops" : "\(rule.consecutiveVotes) consecutive stop votes (each after the first at the next point)"
         return [
             "forecasts: model \(request.modelName ?? "auto (\(Forecaster.automaticCandidates.joined(separator: ", ")))")"
                 + (request.calibrate ? " with the leave-future-out discrepancy term" : " without calibration")
-                + ", \(s.chains) chains x (\(s.warmup) + \(s.samples)) per fit, seed \(s.seed)",
-            "predictive rule: no stop before \(rule.minimumPoints) points, \(rule.consecutiveVotes) consecutive stop votes, "
-                + "never on failed diagnostics; checkpoints every \(growth)x in steps",
+                + ", \(s.chains) chains x (\(s.warmup) + \(s.samples)) per fit, target acceptance \(s.targetAcceptance), seed \(s.seed)",
+            "predictive rule: no stop before \(rule.minimumPoints) points; \(votes); never when a chain alone would vote "
+                + "otherwise or more than \(Int(DecisionDiagnostics.maximumDivergenceRate * 100))% of transitions diverged; "
+                + "checkpoints every \(growth)x in steps",
             "median rule and successive halving (eta \(NumberFormat.significant(experiment.reductionFactor, 3))): no stop before \(rule.minimumPoints) points",
             "\(experiment.orders) random arrival orders per population (seed \(experiment.seed)), runs trained one at a time",
         ]

@@ -48,7 +48,7 @@ public struct ReplayExperiment: Sendable {
         return ReplayPopulationReport(
             name: population.name, horizon: population.horizon, runIDs: population.runs.map(\.id),
             bestRun: best.id, bestFinalValue: best.finalValue, orders: orders.count,
-            fits: table.fitCount, strictFailureShare: table.strictFailureShare,
+            fits: table.usedFitCount, strictFailureShare: table.strictFailureShare,
             divergenceFailureShare: table.divergenceFailureShare,
             fitSeconds: table.seconds, rules: rows)
     }

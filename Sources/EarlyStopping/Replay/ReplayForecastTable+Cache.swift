@@ -1,14 +1,16 @@
 import Foundation
 
 /// Fits saved to disk, so that a replay can be re-run with other thresholds, votes, orders or
-/// baselines without fitting again (`curvecast replay --cache DIR`).
+/// baselines without fitting again, and an interrupted replay resumes (`curvecast replay --cache DIR`).
 ///
-/// The file holds the key it was written for (the population, its runs and horizon, the
-/// checkpoint grid and the forecaster's settings); fits are only read back for the same key.
+/// One file per run and horizon: a fit depends only on the run's points up to a step, the horizon
+/// and the forecaster's settings, so a run's fits serve every population it is in (the half-lr
+/// runs alone and with the constant-LR ones) and every checkpoint grid. Each file holds the key it
+/// was written for (the run's id, length, last point, the horizon, the settings) and is only read
+/// back for the same key.
 extension ReplayForecastTable {
     struct CacheFile: Codable {
         struct Entry: Codable {
-            var run: Int
             var index: Int
             var forecast: ReplayForecast?
         }
@@ -18,11 +20,11 @@ extension ReplayForecastTable {
         var seconds: Double
     }
 
-    /// The key of `population` fitted on `grid` by a forecaster described by `forecaster`.
-    public static func cacheKey(_ population: ReplayPopulation, grid: ReplayCheckpoints, forecaster: String) -> String {
-        let runs = population.runs.map { "\($0.id):\($0.steps.count):\($0.steps.last ?? 0):\($0.values.last ?? 0)" }
-        return ["v2", population.name, "\(population.horizon)", runs.joined(separator: ","),
-                "points \(grid.minimumPoints) warmup \(grid.warmupSteps) growth \(grid.growth)", forecaster].joined(separator: "|")
+    /// The key of run r's fits for a forecaster described by `forecaster`.
+    func cacheKey(run r: Int, forecaster: String) -> String {
+        let run = population.runs[r]
+        return ["v3", run.id, "\(run.steps.count)", "\(run.steps.last ?? 0)", "\(run.values.last ?? 0)",
+                "\(population.horizon)", forecaster].joined(separator: "|")
     }
 
     /// The file for `key` in `directory`: replay-HASH.json, HASH the 64-bit FNV-1a of the key.
@@ -35,20 +37,31 @@ extension ReplayForecastTable {
         return directory.appendingPathComponent("replay-" + String(hash, radix: 16) + ".json")
     }
 
-    /// Adds the fits saved for `key` in `directory`, if any; returns how many.
+    /// Adds the fits saved in `directory` for this table's runs; returns how many.
     @discardableResult
-    public func load(key: String, from directory: URL) -> Int {
-        guard let data = FileManager.default.contents(atPath: Self.cacheFile(key: key, in: directory).path),
-              let file = try? JSONDecoder().decode(CacheFile.self, from: data), file.key == key else { return 0 }
-        store(file.entries.map { ($0.run, $0.index, Fitted(forecast: $0.forecast)) }, seconds: file.seconds)
-        return file.entries.count
+    public func load(from directory: URL, forecaster: String) -> Int {
+        var count = 0
+        for r in population.runs.indices {
+            let key = cacheKey(run: r, forecaster: forecaster)
+            guard let data = FileManager.default.contents(atPath: Self.cacheFile(key: key, in: directory).path),
+                  let file = try? JSONDecoder().decode(CacheFile.self, from: data), file.key == key else { continue }
+            store(file.entries.map { (r, $0.index, Fitted(forecast: $0.forecast)) }, seconds: file.seconds)
+            count += file.entries.count
+        }
+        return count
     }
 
-    /// Saves every fit for `key` in `directory` (created if needed), atomically.
-    public func save(key: String, in directory: URL) throws {
+    /// Saves every run's fits in `directory` (created if needed), one file per run, atomically.
+    public func save(in directory: URL, forecaster: String) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = CacheFile(key: key, entries: entries.map { CacheFile.Entry(run: $0.run, index: $0.index, forecast: $0.fit.forecast) },
-                             seconds: seconds)
-        try JSONEncoder().encode(file).write(to: Self.cacheFile(key: key, in: directory), options: .atomic)
+        let all = entries
+        for r in population.runs.indices {
+            let mine = all.filter { $0.run == r }
+            guard !mine.isEmpty else { continue }
+            let key = cacheKey(run: r, forecaster: forecaster)
+            let file = CacheFile(key: key, entries: mine.map { CacheFile.Entry(index: $0.index, forecast: $0.fit.forecast) },
+                                 seconds: mine.reduce(0) { $0 + $1.seconds })
+            try JSONEncoder().encode(file).write(to: Self.cacheFile(key: key, in: directory), options: .atomic)
+        }
     }
 }

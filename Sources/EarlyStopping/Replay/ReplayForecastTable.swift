@@ -51,13 +51,15 @@ public final class ReplayForecastTable: @unchecked Sendable {
     private let lock = NSLock()
     /// fitted[r][i]: the forecast from run r's points up to index i (nil inside: the fit failed).
     private var fitted: [[Int: Fitted]]
-    private var fitSeconds = 0.0
+    /// used[r]: the indices of run r asked for (fitted now or loaded).
+    private var used: [Set<Int>]
     /// Told of every fit: (fits so far, the run).
     public var onFit: (@Sendable (Int, String) -> Void)?
 
-    /// One stored fit.
-    struct Fitted: Codable, Equatable {
+    /// One stored fit and the seconds it took.
+    struct Fitted: Equatable {
         var forecast: ReplayForecast?
+        var seconds = 0.0
     }
 
     public init(_ population: ReplayPopulation, checkpoints grid: ReplayCheckpoints, forecaster: some ReplayForecaster) {
@@ -65,6 +67,7 @@ public final class ReplayForecastTable: @unchecked Sendable {
         checkpoints = population.runs.map { grid.indices(steps: $0.steps) }
         self.forecaster = forecaster
         fitted = Array(repeating: [:], count: population.runs.count)
+        used = Array(repeating: [], count: population.runs.count)
     }
 
     /// Progress of `fitCheckpoints`: (fits done, fits in all, the run being fitted).
@@ -78,8 +81,11 @@ public final class ReplayForecastTable: @unchecked Sendable {
         return table
     }
 
-    /// Fits every checkpoint not fitted yet.
+    /// Fits every checkpoint not fitted yet (all count as used: a replay from scratch fits them all).
     public func fitCheckpoints(progress: Progress? = nil) {
+        lock.lock()
+        for (r, indices) in checkpoints.enumerated() { used[r].formUnion(indices) }
+        lock.unlock()
         let missing = checkpoints.enumerated().flatMap { r, indices in indices.filter { !isFitted(run: r, index: $0) }.map { (r, $0) } }
         for (done, (r, i)) in missing.enumerated() {
             progress?(done, missing.count, population.runs[r].id)
@@ -97,6 +103,7 @@ public final class ReplayForecastTable: @unchecked Sendable {
     /// The forecast from run r's points up to index i, fitted now if it was not; nil if the fit failed.
     public func forecast(run r: Int, index i: Int) -> ReplayForecast? {
         lock.lock()
+        used[r].insert(i)
         if let known = fitted[r][i] {
             lock.unlock()
             return known.forecast
@@ -107,8 +114,7 @@ public final class ReplayForecastTable: @unchecked Sendable {
         let forecast = forecaster.forecast(steps: Array(run.steps[...i]), values: Array(run.values[...i]), horizon: population.horizon)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         lock.lock()
-        fitted[r][i] = Fitted(forecast: forecast)
-        fitSeconds += seconds
+        fitted[r][i] = Fitted(forecast: forecast, seconds: seconds)
         let count = fitted.reduce(0) { $0 + $1.count }
         lock.unlock()
         onFit?(count, run.id)
@@ -122,42 +128,49 @@ public final class ReplayForecastTable: @unchecked Sendable {
         return fitted.reduce(0) { $0 + $1.count }
     }
 
-    /// Seconds spent fitting (in this process, plus those recorded with loaded fits).
-    public var seconds: Double {
+    /// The fits asked for so far (by `fitCheckpoints` and the simulations), made now or loaded.
+    public var usedFitCount: Int { usedFits.count }
+
+    /// Seconds the fits asked for took to make (now, or when they were saved).
+    public var seconds: Double { usedFits.reduce(0) { $0 + $1.seconds } }
+
+    private var usedFits: [Fitted] {
         lock.lock()
         defer { lock.unlock() }
-        return fitSeconds
+        return used.enumerated().flatMap { r, indices in indices.compactMap { fitted[r][$0] } }
     }
 
-    /// The share of fits that failed or failed the strict all-parameter diagnostics.
+    /// The share of the fits asked for that failed or failed the strict all-parameter diagnostics.
     public var strictFailureShare: Double { share { !$0.strictDiagnosticsPass } }
 
-    /// The share of fits that failed or had more divergent transitions than
+    /// The share of the fits asked for that failed or had more divergent transitions than
     /// `DecisionDiagnostics.maximumDivergenceRate` (no stop there, whatever the target).
     public var divergenceFailureShare: Double { share { !($0.divergenceRate <= DecisionDiagnostics.maximumDivergenceRate) } }
 
     private func share(failing: (ReplayForecast) -> Bool) -> Double {
-        lock.lock()
-        let all = fitted.flatMap { $0.values.map(\.forecast) }
-        lock.unlock()
+        let all = usedFits.map(\.forecast)
         guard !all.isEmpty else { return 0 }
         return Double(all.filter { $0.map(failing) ?? true }.count) / Double(all.count)
     }
 
-    /// Every stored fit as (run, index, fit), for saving.
-    var entries: [(run: Int, index: Int, fit: Fitted)] {
+    /// Every stored fit as (run, index, fit, seconds), for saving.
+    var entries: [(run: Int, index: Int, fit: Fitted, seconds: Double)] {
         lock.lock()
         defer { lock.unlock() }
-        return fitted.enumerated().flatMap { r, byIndex in byIndex.sorted { $0.key < $1.key }.map { (r, $0.key, $0.value) } }
+        return fitted.enumerated().flatMap { r, byIndex in
+            byIndex.sorted { $0.key < $1.key }.map { (r, $0.key, $0.value, $0.value.seconds) }
+        }
     }
 
-    /// Adds fits made before (`ReplayForecastTable.cached`).
+    /// Adds fits made before (`load(from:forecaster:)`); `seconds` is their fitting time in all.
     func store(_ entries: [(run: Int, index: Int, fit: Fitted)], seconds: Double) {
         lock.lock()
         defer { lock.unlock() }
-        for e in entries where fitted.indices.contains(e.run) && population.runs[e.run].steps.indices.contains(e.index) {
-            fitted[e.run][e.index] = e.fit
+        let valid = entries.filter { fitted.indices.contains($0.run) && population.runs[$0.run].steps.indices.contains($0.index) }
+        for e in valid {
+            var fit = e.fit
+            fit.seconds = seconds / Double(valid.count)
+            fitted[e.run][e.index] = fit
         }
-        fitSeconds += seconds
     }
 }

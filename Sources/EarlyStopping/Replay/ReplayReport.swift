@@ -29,8 +29,9 @@ public struct ReplayPopulationReport: Sendable {
     public let bestRun: String
     public let bestFinalValue: Double
     public let orders: Int
-    /// Fits in the forecast table; the shares that failed (or failed the strict all-parameter
-    /// diagnostics) and that had too many divergences for any stop; their time.
+    /// The fits the replay of this population used (made now or read from a cache); the shares
+    /// that failed (or failed the strict all-parameter diagnostics) and that had too many
+    /// divergences for any stop; the time they took to make.
     public let fits: Int
     public let strictFailureShare: Double
     public let divergenceFailureShare: Double

@@ -96,6 +96,15 @@ public struct DecisionDiagnostics: Sendable, Equatable {
         return result.components[0].fit.chains.map(\.draws.rows)
     }
 
+    /// Chain lengths with a single chain cut into its two halves, as split-R-hat cuts every chain
+    /// (Gelman et al. 2013, "Bayesian Data Analysis", 3rd ed., section 11.4; Vehtari et al. 2021,
+    /// section 4): a lone chain still faces a between-chain check, its first half against its
+    /// second, so a vote that drifts along the chain fails. Several chains are returned as they are.
+    public static func splittingSingleChain(_ lengths: [Int]?) -> [Int]? {
+        guard let lengths, lengths.count == 1, lengths[0] >= 2 else { return lengths }
+        return [lengths[0] / 2, lengths[0] - lengths[0] / 2]
+    }
+
     /// The share of divergent transitions over `result`'s components with weight >= 1%.
     public static func divergenceRate(of result: ForecastResult) -> Double {
         var divergent = 0, transitions = 0

@@ -67,15 +67,26 @@ final class DecisionPublisher: @unchecked Sendable {
         decision.lastValue = record.steps.count >= points && points > 0 ? record.values[points - 1] : decision.lastValue
         decision.forecast = HorizonForecast(step: study.horizon, draws: outcome.horizonDraws, levels: RunFitter.levels)
         decision.model = DecisionRecord.model(outcome)
-        decision.diagnostics = DecisionRecord.diagnostics(outcome.result)
+        decision.diagnostics = DecisionRecord.diagnostics(outcome.result, decision: nil)
         var state = record.state
         state.memory = outcome.memory
         if let target = registry.target(for: id, study: study) {
             decision.target = target
-            let verdict = study.rule.decide(
+            // The vote is trusted when every chain (a lone chain: each half) votes as all draws do
+            // and few transitions diverged (`DecisionDiagnostics`), not only when every parameter
+            // passes R-hat and ESS, which one cheap chain practically never does.
+            let rule = study.rule
+            let checked = DecisionDiagnostics.assess(
+                draws: outcome.horizonDraws,
+                chainLengths: DecisionDiagnostics.splittingSingleChain(DecisionDiagnostics.chainLengths(of: outcome.result)),
+                divergenceRate: DecisionDiagnostics.divergenceRate(of: outcome.result),
+                strictPass: outcome.result.diagnosticsPass) { rule.votesStop($0, target: target.value, direction: study.direction) }
+            decision.diagnostics = DecisionRecord.diagnostics(outcome.result, decision: checked)
+            var verdict = rule.decide(
                 horizonDraws: outcome.horizonDraws, target: target.value, direction: study.direction,
-                observedSteps: Array(record.steps.prefix(points)), diagnosticsPass: outcome.result.diagnosticsPass,
+                observedSteps: Array(record.steps.prefix(points)), diagnosticsPass: checked.pass,
                 previousStopVotes: record.state.stopVotes)
+            if !checked.pass { verdict.reason += " (decision diagnostics: " + checked.problems.joined(separator: "; ") + ")" }
             decision.verdict = verdict.verdict == .stop ? .stop : .continue
             decision.probability = verdict.probability
             decision.stopVotes = verdict.stopVotes

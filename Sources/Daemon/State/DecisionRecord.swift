@@ -24,7 +24,10 @@ import Sampling
 /// model           {"name", "components": [{"name", "weight"}], "discrepancy_rate", "fit": "cold" | "warm",
 ///                 "hurried" (half the draws, under a backlog), "fitted_points", "seconds", "cpu_seconds"}, or null
 /// diagnostics     {"pass", "chains", "draws_per_chain", "divergences", "max_rhat", "min_ess_bulk",
-///                 "min_ess_tail", "warnings": [...]}, or null
+///                 "min_ess_tail", "warnings": [...]}, plus, when a vote was taken, "decision_pass",
+///                 "chain_votes" (one per chain, a lone chain's two halves; true = stop) and
+///                 "decision_problems"; `stop` needs "decision_pass" (see `DecisionDiagnostics`);
+///                 "pass" is the strict all-parameter test, reported only. null without a fit
 /// error           what is wrong with the run (file, line, field, what to do), or null
 /// issues          read warnings (dropped NaN/inf values, replaced steps of a resumed run)
 /// generated_at    ISO 8601 UTC time of the decision
@@ -95,8 +98,10 @@ struct DecisionRecord: Sendable {
         ])
     }
 
-    /// The diagnostics member from a fit (all components' parameters pooled).
-    static func diagnostics(_ result: ForecastResult) -> JSON {
+    /// The diagnostics member from a fit (all components' parameters pooled) and, when a vote was
+    /// taken, the decision's own check (`DecisionDiagnostics`): `decision_pass`, `chain_votes`
+    /// (true: stop; a lone chain's two halves) and `decision_problems`.
+    static func diagnostics(_ result: ForecastResult, decision: DecisionDiagnostics?) -> JSON {
         let summaries = result.components.map(\.fit.summary)
         let parameters = summaries.flatMap(\.parameters)
         let divergences = summaries.reduce(0) { $0 + ($1.sampler?.divergences.reduce(0, +) ?? 0) }
@@ -111,7 +116,11 @@ struct DecisionRecord: Sendable {
             ("min_ess_bulk", .number(extreme(parameters.map(\.essBulk), max: false))),
             ("min_ess_tail", .number(extreme(parameters.map(\.essTail), max: false))),
             ("warnings", .array(result.components.flatMap { c in c.fit.summary.warnings.map { JSON.string("\(c.fit.posterior.model.name): \($0.message)") } })),
-        ])
+        ] + (decision.map { d in [
+            ("decision_pass", JSON.bool(d.pass)),
+            ("chain_votes", d.chainVotes.map { JSON.array($0.map(JSON.bool)) } ?? .null),
+            ("decision_problems", JSON.array(d.problems.map(JSON.string))),
+        ] } ?? []))
     }
 
     private static func rounded(_ seconds: Double) -> Double { (seconds * 10_000).rounded() / 10_000 }

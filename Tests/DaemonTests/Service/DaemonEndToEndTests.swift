@@ -162,4 +162,33 @@ struct DaemonEndToEndTests {
         #expect(try again.request("GET", "/runs").object.flatMap { ($0["runs"] as? [Any])?.count } == 4)
         restarted.stop()
     }
+
+    /// A run that cannot reach the target is stopped by the default one-chain refits: the vote is
+    /// checked by the chain's two halves (`DecisionDiagnostics.splittingSingleChain`), not by the
+    /// strict all-parameter test that one short chain practically never passes.
+    @Test func stopsAHopelessRunWithTheDefaultOneChainBudget() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // Gemstones 256x23 is at loss ~3.5 by step 14k and ends at 3.37 at step 83,475: 2.5 is out of reach.
+        try folder.write("runs/hopeless.csv", try Self.curvePrefix(30))
+        var configuration = Self.configuration(folder)
+        configuration.study.target = .value(2.5)
+        #expect(configuration.budget.chains == 1 && configuration.study.rule.consecutiveVotes == 2)
+        let daemon = WatchDaemon(configuration: configuration, library: Self.library, priors: Self.priors) { _ in }
+        try daemon.start()
+        defer { daemon.stop() }
+        try Self.waitFor("the first vote") { (Self.decision(folder, "hopeless")?["stop_votes"] as? Int) == 1 }
+        let first = try #require(Self.decision(folder, "hopeless"))
+        #expect(first["decision"] as? String == "continue", "one vote of the two needed: \(first)")
+        let diagnostics = try #require(first["diagnostics"] as? [String: Any])
+        #expect(diagnostics["decision_pass"] as? Bool == true && diagnostics["chain_votes"] as? [Bool] == [true, true], "\(diagnostics)")
+        #expect(try #require(first["probability"] as? Double) < 0.05)
+
+        // One more point, one more refit, the second consecutive vote: stop.
+        let more = try Self.curvePrefix(1, from: 30).split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+        try folder.append("runs/hopeless.csv", more)
+        try Self.waitFor("the stop") { Self.decision(folder, "hopeless")?["decision"] as? String == "stop" }
+        let stopped = try #require(Self.decision(folder, "hopeless"))
+        #expect(stopped["stop_votes"] as? Int == 2 && stopped["points"] as? Int == 31, "\(stopped)")
+    }
 }

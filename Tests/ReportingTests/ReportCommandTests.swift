@@ -1,3 +1,10 @@
+        // One short chain: a debug build samples the multi-power law slowly.
+        let quick = ["--chains", "1", "--warmup", "60", "--samples", "40", "--quiet"]
+        let result = runCLI(["report", a.path, "--out", out.path, "--schedule", cosine, "--horizon", "1000"] + quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        // Without the schedule, 'auto' fits the schedule-free broken power law (FitCommandTests).
+        #expect(try String(contentsOf: out, encoding: .utf8).contains("multi_power"))
+
 import CommandLineTool
 import Foundation
 import Testing
@@ -88,5 +95,29 @@ struct ReportCommandTests {
         let help = runCLI(["help", "report"])
         #expect(help.status == 0 && help.stdout.hasPrefix("usage: curvecast report FILE..."))
         #expect(runCLI(["--help"]).stdout.contains("report FILE...  write an HTML report"))
+    }
+
+    @Test("--schedule: a declared annealing schedule picks the schedule-aware law; bad or ambiguous schedules are refused")
+    func declaredSchedule() throws {
+        let dir = temporaryDirectory()
+        let a = dir.appendingPathComponent("a.csv")
+        // The curve without its lr column: only the declared schedule says that it anneals.
+        let plain = curveCSV().split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        try Data((plain.joined(separator: "\n") + "\n").utf8).write(to: a)
+        let out = dir.appendingPathComponent("report.html")
+        let cosine = #"{"kind": "cosine", "total": 1000, "peak": 3e-4, "end": 0, "warmup": 50}"#
+        let quick = ["--chains", "2", "--warmup", "150", "--samples", "100", "--quiet"]
+        let result = runCLI(["report", a.path, "--out", out.path, "--schedule", cosine, "--horizon", "1000"] + quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOf: out, encoding: .utf8)
+        #expect(html.contains("multi_power"))
+        let withoutSchedule = runCLI(["report", a.path, "--out", dir.appendingPathComponent("plain.html").path, "--horizon", "1000"] + quick)
+        #expect(withoutSchedule.status == 0, "\(withoutSchedule.stderr)")
+        #expect(!(try String(contentsOf: dir.appendingPathComponent("plain.html"), encoding: .utf8)).contains("multi_power"))
+
+        let bad = runCLI(["report", a.path, "--out", dir.appendingPathComponent("bad.html").path, "--schedule", #"{"kind": "cosine"}"#])
+        #expect(bad.status == 2 && bad.stderr.contains("missing field \"peak\""), "\(bad.stderr)")
+        let two = runCLI(["report", a.path, a.path, "--schedule", cosine])
+        #expect(two.status == 2 && two.stderr.contains("--schedule declares one curve's schedule"), "\(two.stderr)")
     }
 }

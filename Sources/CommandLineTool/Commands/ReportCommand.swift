@@ -30,7 +30,7 @@ struct ReportCommand {
 
     static let parser = ArgumentParser(
         command: "report",
-        options: CurveOptions.parserOptions + [
+        options: CurveOptions.parserOptions + CurveOptions.scheduleOptions + [
             .value("out", "FILE"), .value("format", "html|svg"), .value("horizon", "Nx|STEP"), .value("target", "VALUE"),
             .value("scale-axes", "log|linear"), .value("title", "TEXT"), .flag("force"), .flag("demo"),
         ])
@@ -38,7 +38,7 @@ struct ReportCommand {
     static let help = """
     usage: curvecast report FILE... [--out report.html] [--format html|svg] [--horizon 10x]
                                     [--target VALUE] [--scale-axes log|linear] [--title TEXT]
-                                    [--force] [options]
+                                    [--schedule FILE|JSON] [--manifest FILE] [--force] [options]
            curvecast report --demo [...]      (the curve bundled with curvecast, as in 'curvecast demo')
 
     Fits each FILE like 'curvecast forecast' and writes one self-contained HTML page (inline SVG
@@ -63,6 +63,8 @@ struct ReportCommand {
                                 the chart's title, default the run's name)
 
     \(CurveOptions.help)
+
+    \(CurveOptions.scheduleHelp)
 
     Exit status: 0 written (a fit whose diagnostics fail is flagged in the report and on stderr),
     1 a fit failed or the file could not be written, 2 bad command line or input.
@@ -94,6 +96,9 @@ struct ReportCommand {
         axes = try parsed.choice("scale-axes", ["log", "linear"], command: "report")
             .flatMap(AxisScale.Kind.init(rawValue:))
         title = parsed.string("title")
+        if files.count > 1, parsed.string("schedule") != nil {
+            throw .usage("--schedule declares one curve's schedule, but \(files.count) files are given; give each run its own with NAME.schedule.json next to NAME.csv, or --manifest FILE", command: "report")
+        }
         // Every FILE's options are read now, so a bad option fails before any fitting.
         _ = try curveOptions()
     }

@@ -41,6 +41,8 @@ struct BacktestCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("3x") && run.stdout.contains("2 curves"))
         #expect(!run.stdout.contains("least-squares"))
+        // Per curve, under its group.
+        #expect(run.stdout.split(separator: "\n").contains { $0.hasPrefix("    toy/") }, "\(run.stdout)")
     }
 
     @Test func errorsNameWhatIsWrong() {

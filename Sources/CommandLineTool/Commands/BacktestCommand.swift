@@ -34,7 +34,7 @@ struct BacktestCommand {
       --all              include curves whose learning rate decays after the cut (by default only
                          schedules constant, constant_after_warmup and unknown are scored: the
                          schedule-aware laws handle the others)
-      --seed, --chains, --warmup, --samples   sampler settings (defaults 1, 4, 500, 500)
+      --seed, --chains, --warmup, --samples   sampler settings (defaults 1, 4, 300, 300: the settings the README measured)
       --quiet            no progress on stderr
     """
 
@@ -97,7 +97,9 @@ struct BacktestCommand {
         let quiet = self.quiet, interactive = stderr.isTerminal
         let outcome = runner.run(loaded) { done, total, id, h in
             guard !quiet else { return }
-            let text = done == total ? "back-test: \(total)/\(total) done" : "back-test: \(done)/\(total) done (last: \(id) at \(Int(h))x)"
+            let text = done == total ? "back-test: \(total)/\(total) splits done"
+                : done == 0 ? "back-test: \(total) splits (curve x horizon) to fit"
+                : "back-test: \(done)/\(total) splits done (last: \(id) at \(Int(h))x)"
             if interactive { stderr.write("\r\u{1B}[K" + text + (done == total ? "\n" : "")) }
             else if done == total || done % 10 == 0 { stderr.line(text) }
         }
@@ -108,7 +110,7 @@ struct BacktestCommand {
             stdout.line("{\"curvecast\": \(ours), \"baseline\": \(base), \"seconds\": \(outcome.seconds)}")
         } else {
             if baseline { stdout.line(outcome.baseline.table()) }
-            stdout.line(outcome.report.table())
+            stdout.line(outcome.report.table(perCurve: true))
             stdout.line("\(loaded.curves.count) curves, \(horizons.count) horizons, \(String(format: "%.1f", outcome.seconds)) s")
         }
     }

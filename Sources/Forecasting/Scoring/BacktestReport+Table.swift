@@ -3,15 +3,18 @@ import Foundation
 extension BacktestReport {
     /// A plain-text table, one row per horizon and one indented row per group, in the layout of
     /// CALIBRATION_NOTES: coverage per level (pooled, with the 90% bootstrap interval over curves),
-    /// mean CRPS, mean log density and the median relative error of the final forecast.
+    /// mean CRPS, mean log density and the median relative error of the final forecast; with
+    /// `perCurve`, each group's curves follow it, indented further, with the same columns (the
+    /// curves column then holds the cut step).
     ///
     /// ```
     /// forecaster: ls-power-law
     /// horizon  curves  points  cov50            cov80            cov95            CRPS       logdens   relerr
     ///     3x       29    1234  .42 [.30,.55]   ...
-    ///   gemstones/constant  11  ...
+    ///   gemstones      11  ...
+    ///     gemstones/constant/256x23   c=27825  ...
     /// ```
-    public func table() -> String {
+    public func table(perCurve: Bool = false) -> String {
         var lines = ["forecaster: \(forecaster)"]
         let levels = horizons.first?.coverage.map(\.level) ?? CoverageLevels.protocolLevels
         var header = pad("horizon", 22, left: true) + pad("curves", 7) + pad("points", 8)
@@ -32,9 +35,25 @@ extension BacktestReport {
                 gr += pad(Self.scientific(g.meanCRPS), 11) + pad(String(format: "%.2f", g.meanLogDensity), 10)
                 gr += pad(Self.percent(g.medianFinalRelativeError), 9)
                 lines.append(gr)
+                guard perCurve else { continue }
+                for c in curves where c.horizon == h.horizon && c.group == g.group {
+                    lines.append(curveRow(c))
+                }
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One curve's row: its id, cut step, scored points, coverage per level, CRPS, log density and
+    /// the relative error at its last scored step. An id longer than the column gets its own line.
+    private func curveRow(_ c: CurveScore) -> String {
+        let name = "    " + c.curveID
+        var row = name.count < 22 ? pad(name, 22, left: true) : name + "\n" + pad("", 22, left: true)
+        row += pad("c=\(Self.number(c.cut))", 7) + pad("\(c.points.count)", 8)
+        for l in c.coverage { row += pad(Self.fraction(l.fraction), 17) }
+        row += pad(Self.scientific(c.meanCRPS), 11) + pad(String(format: "%.2f", c.meanLogDensity), 10)
+        row += pad(Self.percent(c.finalRelativeError), 9)
+        return row
     }
 
     /// ".42", "1.00"; "-" for NaN.

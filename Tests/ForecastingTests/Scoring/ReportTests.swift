@@ -95,4 +95,16 @@ struct ReportTests {
         #expect(lines.count == 2 + 2 + 2 + 1)   // title, header, 3x + 2 groups, 10x + 1 group
         #expect(t.contains("3x") && t.contains("10x") && t.contains(".67 ["))
     }
+
+    @Test("perCurve adds each group's curves under it, with their cut and coverage")
+    func tablePerCurve() {
+        let lines = Self.sample.table(perCurve: true).split(separator: "\n").map(String.init)
+        #expect(lines.count == 7 + 3)
+        // Under 3x: g1, then its curve a (8 of 10 in the 80% band), g2, then b (0 of 2).
+        let g1 = lines.firstIndex { $0.hasPrefix("  g1") } ?? -1
+        #expect(lines[g1 + 1].hasPrefix("    a ") && lines[g1 + 1].contains("c=99") && lines[g1 + 1].contains(" .80 "))
+        let g2 = lines.firstIndex { $0.hasPrefix("  g2") } ?? -1
+        #expect(lines[g2 + 1].hasPrefix("    b ") && lines[g2 + 1].contains(" .00 "))
+        #expect(lines.last?.hasPrefix("    c ") == true)
+    }
 }

@@ -28,7 +28,7 @@ extension Forecaster {
                            priors: [String: PriorSet],
                            progress: (@Sendable (ChainProgress) -> Void)? = nil) throws(ForecastError) -> ForecastResult {
         let curveRuns = try jointData(runs, request: request)
-        let names = request.modelName.map { [$0] } ?? scheduleAwareCandidates
+        let names = request.modelName.map(ForecastRequest.modelNames) ?? scheduleAwareCandidates
         let fits = try fitComponents(names, runs: curveRuns, request: request, library: library, priors: priors,
                                      progress: progress)
         let w = 1 / Double(fits.count)

@@ -28,6 +28,14 @@ public struct ForecastRequest: Sendable {
         self.modelName = modelName
         self.fitUntil = fitUntil
     }
+
+    /// The models a model name stands for: itself, or for "A+B+..." each of A, B, ... whose fits
+    /// are averaged with equal weights, p(y) = (1/K) sum_k p_k(y), a uniform mixture of the models'
+    /// posterior predictive distributions (the prior-weighted model average without likelihood
+    /// weighting; Hoeting et al. 1999 discuss why equal weights are a robust default).
+    public static func modelNames(_ name: String) -> [String] {
+        name.split(separator: "+", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
 }
 
 /// One forecast point: the predictive mean and quantiles of the curve's value at a step.
@@ -159,7 +167,7 @@ public enum Forecaster {
         } catch {
             throw .data(error)
         }
-        let names = request.modelName.map { [$0] } ?? automaticCandidates(schedules: [request.schedule])
+        let names = request.modelName.map(ForecastRequest.modelNames) ?? automaticCandidates(schedules: [request.schedule])
         let components = try fitComponents(names, runs: [CurveRun(name: "curve", data: data, schedule: request.schedule)],
                                            request: request, library: library, priors: priors, progress: progress)
         let w = 1 / Double(components.count)

@@ -42,6 +42,22 @@ struct EndToEndTests {
         #expect((object["components"] as? [[String: Any]])?.first?["model"] as? String == Forecaster.automaticCandidates.first)
     }
 
+    @Test func modelsJoinedByPlusAreAveragedWithEqualWeights() throws {
+        let outcome = runCLI(["fit", file.path, "--model", "power_law+pow3", "--format", "json"] + tinySettings)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let object = try #require(try parseJSON(outcome.stdout) as? [String: Any])
+        #expect(object["model"] as? String == "power_law+pow3")
+        let components = try #require(object["components"] as? [[String: Any]])
+        #expect(components.map { $0["model"] as? String } == ["power_law", "pow3"])
+        #expect(components.map { $0["weight"] as? Double } == [0.5, 0.5])
+        #expect(ForecastRequest.modelNames("a + b") == ["a", "b"] && ForecastRequest.modelNames("a") == ["a"])
+
+        let unknown = runCLI(["fit", file.path, "--model", "power_law+nope"] + tinySettings)
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown model 'nope'"), "\(unknown.stderr)")
+        let empty = runCLI(["fit", file.path, "--model", "power_law+"] + tinySettings)
+        #expect(empty.status != 0 && empty.stderr.contains("unknown model ''"), "\(empty.stderr)")
+    }
+
     @Test func fitTable() {
         let outcome = runCLI(["fit", file.path, "--model", "power_law"] + tinySettings)
         #expect(outcome.status == 0)

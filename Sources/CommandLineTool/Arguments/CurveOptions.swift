@@ -116,7 +116,9 @@ struct CurveOptions: Equatable {
     Model:
       --model NAME|auto         the model to fit (default: auto, the automatic candidates: \(Forecaster.automaticCandidates.joined(separator: ", "))
                                 with equal weights; \(Forecaster.scheduleAwareCandidates.joined(separator: ", ")) for a run whose
-                                learning-rate schedule anneals after warmup); 'curvecast models' lists the names
+                                learning-rate schedule anneals after warmup); 'curvecast models' lists the names.
+                                NAME+NAME+...: those models averaged with equal weights, e.g.
+                                broken_power_law+broken_power_law_2
       --scale log|linear        likelihood on log values (default; losses) or on the values
       --prior FILE              a prior JSON file replacing the default prior of the model it names
       --models DIR              the directory of .model files (see "Models and priors" below)

@@ -29,7 +29,7 @@ struct BacktestCommand {
       --corpus DIR       a directory with MANIFEST.json ({"curves": [{"id", "file", "schedule", ...}]})
       --horizons LIST    horizon ratios (default 3,10,30,100)
       --format FORMAT    table (default) or json ({"curvecast": report, "baseline": report, "seconds"})
-      --model NAME|auto  the model to score (default auto)
+      --model NAME|auto  the model to score (default auto); NAME+NAME scores their equal-weight average
       --include TEXT     only curves whose id contains TEXT
       --all              include curves whose learning rate decays after the cut (by default only
                          schedules constant, constant_after_warmup and unknown are scored: the
@@ -89,6 +89,9 @@ struct BacktestCommand {
             throw Failure(error.description)
         }
         guard !loaded.curves.isEmpty else { throw Failure("no curve of \(corpusURL.path)/MANIFEST.json matches the selection") }
+        for name in model.map(ForecastRequest.modelNames) ?? [] where !catalog.library.names.contains(name) {
+            throw .usage("unknown model '\(name)'; available: \(catalog.library.names.joined(separator: ", "))", command: "backtest")
+        }
         var runner = BacktestRunner(library: catalog.library, priors: catalog.priors)
         runner.horizons = horizons
         runner.request.modelName = model

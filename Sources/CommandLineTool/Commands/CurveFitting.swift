@@ -22,7 +22,7 @@ struct CurveFitting {
         curve: LoadedCurve, options: CurveOptions, context: CommandLineTool.Context, stderr: TextOutput,
         horizonRatio: Double? = nil, targetAcceptance: Double? = nil
     ) throws(Failure) -> CurveFitting {
-        let names = options.model.map { [$0] } ?? Forecaster.automaticCandidates(schedules: [curve.schedule])
+        let names = options.model.map(ForecastRequest.modelNames) ?? Forecaster.automaticCandidates(schedules: [curve.schedule])
         let (library, priors) = try modelsAndPriors(names, runs: [curve], options: options, context: context)
         var request = self.request(options)
         request.fitUntil = options.fitUntil
@@ -46,7 +46,7 @@ struct CurveFitting {
         _ runs: [(curve: LoadedCurve, fitUntil: Double?)], about curve: LoadedCurve, options: CurveOptions,
         context: CommandLineTool.Context, stderr: TextOutput, calibrate: Bool
     ) throws(Failure) -> CurveFitting {
-        let names = options.model.map { [$0] } ?? Forecaster.scheduleAwareCandidates
+        let names = options.model.map(ForecastRequest.modelNames) ?? Forecaster.scheduleAwareCandidates
         let (library, priors) = try modelsAndPriors(names, runs: runs.map(\.curve), options: options, context: context)
         var request = self.request(options)
         request.calibrate = calibrate

@@ -56,7 +56,7 @@ public final class WatchDaemon: @unchecked Sendable {
     @discardableResult
     public func start() throws(Failure) -> ListenAddress {
         let study = configuration.study
-        let names = study.model.map { [$0] } ?? Forecaster.automaticCandidates
+        let names = study.model.map(ForecastRequest.modelNames) ?? Forecaster.automaticCandidates
         for name in names {
             guard library.names.contains(name) else {
                 throw Failure(description: "unknown model '\(name)'; the models are \(library.names.joined(separator: ", "))")

@@ -161,6 +161,10 @@ struct ReplayCommandTests {
             #expect(compute > 0 && compute <= 1)
             #expect((r["regret_mean"] as? Double ?? -1) >= 0)
         }
+        // The record floor of 3 runs in 4 orders: a mean of 1, 2 or 3 records out of 3 per order.
+        let floor = try #require(p["record_floor"] as? Double), floorMax = try #require(p["record_floor_max"] as? Double)
+        #expect(floor >= 1.0 / 3 && floor <= floorMax && floorMax <= 1)
+        #expect(abs(floor * 12 - (floor * 12).rounded()) < 1e-9)
         let targets = try #require(p["targets"] as? [String: Any])
         #expect(targets["met"] is Bool)
         #expect((targets["comparisons"] as? [String: String])?.count == 2)
@@ -181,6 +185,7 @@ struct ReplayCommandTests {
         let outcome = runCLI(["replay", "--corpus", Self.corpus().path] + Self.small + ["--min-points", "10", "--growth", "3"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("train everything                   1.000"))
+        #expect(outcome.stdout.contains("\nrecord floor "))
         #expect(outcome.stdout.contains("targets: "))
         #expect(outcome.stdout.contains("random arrival orders per population"))
     }

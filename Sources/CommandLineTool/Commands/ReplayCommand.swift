@@ -66,7 +66,8 @@ struct ReplayCommand {
                           resumes; edited model or prior files are not noticed: delete the cache
       --format FORMAT     table (default) or json:
         {"populations": [{"name", "horizon", "runs": [id...], "best_run", "best_final", "orders",
-          "fits", "strict_failure_share", "divergence_failure_share", "fit_seconds",
+          "fits", "strict_failure_share", "divergence_failure_share", "fit_seconds", "record_floor",
+          "record_floor_max",
           "rules": [{"rule", "compute_mean", "compute_max", "regret_mean", "regret_max",
                      "stopped_mean", "best_finished_share"}],
           "targets": {"compute_at_zero_regret": value or null, "compute_target_met": bool,
@@ -77,6 +78,14 @@ struct ReplayCommand {
     Targets (issue 7), checked per population: at zero regret in every order the predictive rule
     uses at most half the compute of training everything, and it uses less compute than each
     baseline at no more regret (mean and max).
+
+    Record floor: a rule that never stops a run that would beat the incumbent must train in full
+    every record of the order (a run better than every run before it; the first run is one) and
+    could at best stop the others at once. The "record floor" row is that compute, the records'
+    full training over everyone's, per order (mean and max over the same orders the rules are
+    replayed on): the least compute at zero regret such a rule can reach. Over uniformly random
+    orders of n runs its mean is H_n / n (H_n = 1 + 1/2 + ... + 1/n: 0.75 for 2 runs, 0.61 for 3,
+    0.52 for 4), above the 0.5 target for populations of 4 runs or fewer.
     """
 
     var corpus: String
@@ -257,6 +266,7 @@ struct ReplayCommand {
                     ("best_final", .number(p.bestFinalValue)), ("orders", .integer(p.orders)), ("fits", .integer(p.fits)),
                     ("strict_failure_share", .number(p.strictFailureShare)),
                     ("divergence_failure_share", .number(p.divergenceFailureShare)), ("fit_seconds", .number(p.fitSeconds)),
+                    ("record_floor", .number(p.recordFloor)), ("record_floor_max", .number(p.recordFloorMax)),
                     ("rules", .array(p.rules.map { r in
                         .object([
                             ("rule", .string(r.rule)), ("compute_mean", .number(r.computeMean)),

@@ -67,4 +67,9 @@ public struct ReplayPopulation: Sendable {
 
     /// The best final value over all runs: what training everything finds.
     public var bestFinalValue: Double { runs[bestRunIndex].finalValue }
+
+    /// The steps run r is charged when it finishes: the horizon, for every run (a run is trained
+    /// to the common horizon even when its last logged point is a little before it). What
+    /// `ReplaySimulator` and `ReplayRecordFloor` count compute with.
+    public func fullTrainingSteps(of r: Int) -> Double { horizon }
 }

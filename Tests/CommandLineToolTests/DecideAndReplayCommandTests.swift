@@ -128,7 +128,7 @@ struct ReplayCommandTests {
                 lines.append("\(Int(step)),\((floor + 5 * pow(step, -0.5)) * exp(0.002 * sin(Double(i * (k + 1)))))")
             }
             try! Data(lines.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("r\(k).csv"))
-            entries.append(#"{"id": "toy/runs/r\#(k)", "file": "r\#(k).csv", "direction": "minimize", "schedule": {"kind": "constant"}}"#)
+            entries.append(#"{"id": "toy/runs/r\#(k)", "file": "r\#(k).csv", "direction": "minimize", "schedule": {"kind": "constant", "total": 300, "peak": 0.001}}"#)
         }
         try! Data("{\"curves\": [\(entries.joined(separator: ","))]}".utf8).write(to: dir.appendingPathComponent("MANIFEST.json"))
         return dir
@@ -188,6 +188,24 @@ struct ReplayCommandTests {
         #expect(outcome.stdout.contains("\nrecord floor "))
         #expect(outcome.stdout.contains("targets: "))
         #expect(outcome.stdout.contains("random arrival orders per population"))
+    }
+
+    @Test func eachRunIsForecastUnderItsManifestSchedule() throws {
+        let manifest = RepositoryPaths.sharedFile("MANIFEST.json")
+        let ids = ["mpl/25M/wsd_20000_24000", "mpl/25M/constant_24000", "gemstones/half-lr/256x23", "not/listed"]
+        let schedules = try ReplayCommand.schedules(manifest: manifest, ids: ids)
+        #expect(schedules["mpl/25M/wsd_20000_24000"]?.annealsAfterWarmup == true)
+        #expect(schedules["mpl/25M/wsd_20000_24000"]?.total == 24_000)
+        #expect(schedules["mpl/25M/constant_24000"]?.annealsAfterWarmup == false)
+        #expect(schedules["gemstones/half-lr/256x23"]?.annealsAfterWarmup == false)
+        #expect(schedules["not/listed"] == nil)
+        // A schedule that cannot be built stops the replay, naming the entry and the field.
+        let dir = Self.corpus()
+        let url = dir.appendingPathComponent("MANIFEST.json")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: #""total": 300, "#, with: "")
+        try Data(text.utf8).write(to: url)
+        let bad = runCLI(["replay", "--corpus", dir.path] + Self.small + Self.grid)
+        #expect(bad.status == 2 && bad.stderr.contains("curves[0]") && bad.stderr.contains("\"total\""), "\(bad.stderr)")
     }
 
     @Test func errorsNameWhatIsWrong() {

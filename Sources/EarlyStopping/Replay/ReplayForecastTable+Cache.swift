@@ -5,8 +5,9 @@ import Foundation
 ///
 /// One file per run and horizon: a fit depends only on the run's points up to a step, the horizon
 /// and the forecaster's settings for the run (its model, and the schedule a schedule-aware model
-/// follows: `BayesianReplayForecaster.settingsDescription(for:)`), so a run's fits serve every population it is in (the half-lr
-/// runs alone and with the constant-LR ones) and every checkpoint grid. Each file holds the key it
+/// follows: `BayesianReplayForecaster.settingsDescription(for:)`), so a run's fits serve every
+/// population it is in (the half-lr runs alone and with the constant-LR ones) and every
+/// checkpoint grid. Each file holds the key it
 /// was written for (the run's id, length, last point, the horizon, the settings) and is only read
 /// back for the same key.
 extension ReplayForecastTable {

@@ -11,8 +11,8 @@
 ///
 /// with c_r the steps a finished run r is charged (`ReplayPopulation.fullTrainingSteps`: the
 /// horizon, for every run), and the floor of a population is its mean over the replay's own
-/// orders. (The guards add to it: no rule stops before `minimumPoints` points, so the bound is
-/// not reached.) For equal c_r and distinct final values, the expected number of records over
+/// orders. (The guards add to it: no rule stops a run before `minimumPoints` points, so no rule of
+/// the replay reaches the floor in an order where some run is not a record.) For equal c_r and distinct final values, the expected number of records over
 /// uniformly random orders of n runs is the harmonic number H_n = 1 + 1/2 + ... + 1/n (Renyi 1962,
 /// "Theorie des elements saillants d'une suite d'observations"), so
 ///

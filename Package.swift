@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "CurveModelsTests", dependencies: ["CurveModels", "TestSupport"]),
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "TestSupport"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
-        .testTarget(name: "EarlyStoppingTests", dependencies: ["EarlyStopping", "TestSupport"]),
+        .testTarget(name: "EarlyStoppingTests", dependencies: ["EarlyStopping", "CurveModels", "Forecasting", "TestSupport"]),
         .testTarget(name: "CommandLineToolTests", dependencies: ["CommandLineTool", "TestSupport"]),
         // CommandLineTool for the scripted runs of `curvecast elicit` (pipe, answers file, pseudo-terminal).
         .testTarget(name: "ElicitationTests", dependencies: ["Elicitation", "TestSupport", "CommandLineTool"]),

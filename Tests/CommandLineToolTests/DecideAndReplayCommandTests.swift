@@ -128,7 +128,7 @@ struct ReplayCommandTests {
                 lines.append("\(Int(step)),\((floor + 5 * pow(step, -0.5)) * exp(0.002 * sin(Double(i * (k + 1)))))")
             }
             try! Data(lines.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("r\(k).csv"))
-            entries.append(#"{"id": "toy/runs/r\#(k)", "file": "r\#(k).csv", "direction": "minimize", "schedule": {"kind": "constant"}}"#)
+            entries.append(#"{"id": "toy/runs/r\#(k)", "file": "r\#(k).csv", "direction": "minimize", "schedule": {"kind": "constant", "total": 300, "peak": 0.001}}"#)
         }
         try! Data("{\"curves\": [\(entries.joined(separator: ","))]}".utf8).write(to: dir.appendingPathComponent("MANIFEST.json"))
         return dir
@@ -161,6 +161,10 @@ struct ReplayCommandTests {
             #expect(compute > 0 && compute <= 1)
             #expect((r["regret_mean"] as? Double ?? -1) >= 0)
         }
+        // The record floor of 3 runs in 4 orders: a mean of 1, 2 or 3 records out of 3 per order.
+        let floor = try #require(p["record_floor"] as? Double), floorMax = try #require(p["record_floor_max"] as? Double)
+        #expect(floor >= 1.0 / 3 && floor <= floorMax && floorMax <= 1)
+        #expect(abs(floor * 12 - (floor * 12).rounded()) < 1e-9)
         let targets = try #require(p["targets"] as? [String: Any])
         #expect(targets["met"] is Bool)
         #expect((targets["comparisons"] as? [String: String])?.count == 2)
@@ -181,8 +185,27 @@ struct ReplayCommandTests {
         let outcome = runCLI(["replay", "--corpus", Self.corpus().path] + Self.small + ["--min-points", "10", "--growth", "3"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("train everything                   1.000"))
+        #expect(outcome.stdout.contains("\nrecord floor "))
         #expect(outcome.stdout.contains("targets: "))
         #expect(outcome.stdout.contains("random arrival orders per population"))
+    }
+
+    @Test func eachRunIsForecastUnderItsManifestSchedule() throws {
+        let manifest = RepositoryPaths.sharedFile("MANIFEST.json")
+        let ids = ["mpl/25M/wsd_20000_24000", "mpl/25M/constant_24000", "gemstones/half-lr/256x23", "not/listed"]
+        let schedules = try ReplayCommand.schedules(manifest: manifest, ids: ids)
+        #expect(schedules["mpl/25M/wsd_20000_24000"]?.annealsAfterWarmup == true)
+        #expect(schedules["mpl/25M/wsd_20000_24000"]?.total == 24_000)
+        #expect(schedules["mpl/25M/constant_24000"]?.annealsAfterWarmup == false)
+        #expect(schedules["gemstones/half-lr/256x23"]?.annealsAfterWarmup == false)
+        #expect(schedules["not/listed"] == nil)
+        // A schedule that cannot be built stops the replay, naming the entry and the field.
+        let dir = Self.corpus()
+        let url = dir.appendingPathComponent("MANIFEST.json")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: #""total": 300, "#, with: "")
+        try Data(text.utf8).write(to: url)
+        let bad = runCLI(["replay", "--corpus", dir.path] + Self.small + Self.grid)
+        #expect(bad.status == 2 && bad.stderr.contains("curves[0]") && bad.stderr.contains("\"total\""), "\(bad.stderr)")
     }
 
     @Test func errorsNameWhatIsWrong() {

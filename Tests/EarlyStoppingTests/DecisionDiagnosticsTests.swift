@@ -1,4 +1,5 @@
 import Testing
+import CurveModels
 @testable import EarlyStopping
 
 /// `DecisionDiagnostics`: chains that disagree on the vote, or too many divergences, block a stop.
@@ -52,7 +53,7 @@ struct DecisionDiagnosticsTests {
         // Runs a (final 1) and b (final 2); 1 and 8 of b's 2 x 100 draws beat a's final: the pool
         // (9.5 / 201 = 0.047) votes stop at 0.05, the second chain alone (8.5 / 101 = 0.084) does not.
         struct SplitForecaster: ReplayForecaster {
-            func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
+            func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast? {
                 let last = values[values.count - 1]
                 guard last == 2 else { return ReplayForecast(draws: [last], strictDiagnosticsPass: true) }
                 let chain1 = Array(repeating: 0.5, count: 1) + Array(repeating: 2.0, count: 99)

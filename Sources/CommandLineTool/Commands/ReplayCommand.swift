@@ -56,7 +56,11 @@ struct ReplayCommand {
       --votes K           the predictive rule's consecutive stop votes (default 2)
       --growth G          checkpoint spacing: each at most G times the step of the last (default 1.3)
       --eta ETA           successive halving's reduction factor (default 3)
-      --model NAME|auto   the model fitted at each checkpoint (default auto)
+      --model NAME|auto   the model fitted at each checkpoint (default auto: per run, as 'forecast'
+                          chooses, multi_power under the run's schedule when it anneals after
+                          its warmup, so the forecast at the horizon includes the anneal to
+                          come; broken_power_law for constant rates or no schedule). A run's
+                          schedule is its manifest entry's "schedule", else its lr column
       --chains, --warmup, --samples   sampler settings per fit (defaults 2, 300, 300)
       --no-calibrate      leave out the leave-future-out discrepancy term (faster, narrower bands)
       --cache DIR         keep each run's fits in DIR/replay-HASH.json (saved every 25 fits) and
@@ -66,7 +70,8 @@ struct ReplayCommand {
                           resumes; edited model or prior files are not noticed: delete the cache
       --format FORMAT     table (default) or json:
         {"populations": [{"name", "horizon", "runs": [id...], "best_run", "best_final", "orders",
-          "fits", "strict_failure_share", "divergence_failure_share", "fit_seconds",
+          "fits", "strict_failure_share", "divergence_failure_share", "fit_seconds", "record_floor",
+          "record_floor_max",
           "rules": [{"rule", "compute_mean", "compute_max", "regret_mean", "regret_max",
                      "stopped_mean", "best_finished_share"}],
           "targets": {"compute_at_zero_regret": value or null, "compute_target_met": bool,
@@ -77,6 +82,14 @@ struct ReplayCommand {
     Targets (issue 7), checked per population: at zero regret in every order the predictive rule
     uses at most half the compute of training everything, and it uses less compute than each
     baseline at no more regret (mean and max).
+
+    Record floor: a rule that never stops a run that would beat the incumbent must train in full
+    every record of the order (a run better than every run before it; the first run is one) and
+    could at best stop the others at once. The "record floor" row is that compute, the records'
+    full training over everyone's, per order (mean and max over the same orders the rules are
+    replayed on): the least compute at zero regret such a rule can reach. Over uniformly random
+    orders of n runs its mean is H_n / n (H_n = 1 + 1/2 + ... + 1/n: 0.75 for 2 runs, 0.61 for 3,
+    0.52 for 4), above the 0.5 target for populations of 4 runs or fewer.
     """
 
     var corpus: String
@@ -171,9 +184,10 @@ struct ReplayCommand {
             throw Failure(error.description)
         }
         guard !loaded.curves.isEmpty else { throw Failure("no curve of \(corpusURL.path)/MANIFEST.json matches --include") }
+        let schedules = try Self.schedules(manifest: corpusURL.appendingPathComponent("MANIFEST.json"), ids: loaded.curves.map(\.id))
         let grouped: (populations: [ReplayPopulation], tooSmall: [(name: String, runs: Int)])
         do {
-            grouped = try grouping.populations(loaded.curves, minimumRuns: minimumRuns)
+            grouped = try grouping.populations(loaded.curves, schedules: schedules, minimumRuns: minimumRuns)
         } catch {
             throw Failure("\(error)")
         }
@@ -185,7 +199,7 @@ struct ReplayCommand {
         let grid = experiment.checkpoints(growth: growth)
         let cacheDirectory = cache.map { context.resolve($0) }
         for population in grouped.populations {
-            let settings = forecaster.settingsDescription
+            let settings = forecaster.settingsDescription(for:)
             let table = ReplayForecastTable(population, checkpoints: grid, forecaster: forecaster)
             var loaded = 0
             if let directory = cacheDirectory {
@@ -219,6 +233,24 @@ struct ReplayCommand {
         stdout.line(json ? Self.json(report).rendered() : report.table())
     }
 
+    /// The planned learning-rate schedules of the curves `ids`, from their entries in the corpus's
+    /// manifest: the declared `schedule`, else the CSV's `lr` column (`CurveManifest.Entry.trainingRun`,
+    /// as `fit --manifest` reads them). Curves with neither have none.
+    static func schedules(manifest url: URL, ids: [String]) throws(Failure) -> [String: LearningRateSchedule] {
+        let manifest: CurveManifest
+        do { manifest = try CurveManifest(contentsOf: url) } catch {
+            throw Failure("--corpus: \(error.description)", hint: "the replay forecasts each run under its schedule; fix the entry or declare {\"kind\": \"unknown\"}")
+        }
+        var schedules: [String: LearningRateSchedule] = [:]
+        for id in ids {
+            guard let entry = manifest.entry(id: id) else { continue }
+            do { schedules[id] = try entry.trainingRun().schedule } catch {
+                throw Failure("--corpus \(url.path): \(error.description)")
+            }
+        }
+        return schedules
+    }
+
     /// The progress of the fits on stderr: in place on a terminal, every 10 fits otherwise.
     func progress(_ name: String, _ stderr: TextOutput) -> ReplayForecastTable.Progress? {
         guard !quiet else { return nil }
@@ -237,7 +269,7 @@ struct ReplayCommand {
         let rule = experiment.rule
         let votes = rule.consecutiveVotes == 1 ? "1 stop vote stops" : "\(rule.consecutiveVotes) consecutive stop votes (each after the first at the next point)"
         return [
-            "forecasts: model \(request.modelName ?? "auto (\(Forecaster.automaticCandidates.joined(separator: ", ")))")"
+            "forecasts: model \(request.modelName ?? "auto (per run: \(Forecaster.scheduleAwareCandidates.joined(separator: ", ")) under its schedule when it anneals after warmup, else \(Forecaster.automaticCandidates.joined(separator: ", ")))")"
                 + (request.calibrate ? " with the leave-future-out discrepancy term" : " without calibration")
                 + ", \(s.chains) chains x (\(s.warmup) + \(s.samples)) per fit, target acceptance \(s.targetAcceptance), seed \(s.seed)",
             "predictive rule: no stop before \(rule.minimumPoints) points; \(votes); never when a chain alone would vote "
@@ -257,6 +289,7 @@ struct ReplayCommand {
                     ("best_final", .number(p.bestFinalValue)), ("orders", .integer(p.orders)), ("fits", .integer(p.fits)),
                     ("strict_failure_share", .number(p.strictFailureShare)),
                     ("divergence_failure_share", .number(p.divergenceFailureShare)), ("fit_seconds", .number(p.fitSeconds)),
+                    ("record_floor", .number(p.recordFloor)), ("record_floor_max", .number(p.recordFloorMax)),
                     ("rules", .array(p.rules.map { r in
                         .object([
                             ("rule", .string(r.rule)), ("compute_mean", .number(r.computeMean)),

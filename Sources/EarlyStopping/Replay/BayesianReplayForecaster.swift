@@ -4,6 +4,13 @@ import Forecasting
 /// The replay's forecaster: `Forecaster.fit` on the revealed points, then posterior predictive
 /// draws at the horizon, exactly what `curvecast decide` and the daemon compute for a run.
 ///
+/// The run's planned learning-rate schedule goes with the fit (`ForecastRequest.schedule`), so the
+/// model is chosen per run as everywhere else (`Forecaster.automaticCandidates(schedules:)`): the
+/// schedule-aware `multi_power` law (Luo et al. 2025) for a run whose schedule anneals after its
+/// warmup, whose forecast at the horizon then includes the anneal still to come (a WSD run's
+/// cooldown, a cosine run's tail); the schedule-free broken power law otherwise (constant rates,
+/// or no schedule known).
+///
 /// The replay fits every run at every checkpoint (hundreds of fits), so it uses cheaper sampler
 /// settings than a single forecast: `replaySettings`, 2 chains x (300 warmup + 300 draws), which
 /// still gives 600 predictive draws, enough to resolve P(final beats target) to about 0.02 near
@@ -30,17 +37,46 @@ public struct BayesianReplayForecaster: ReplayForecaster {
         self.priors = priors
     }
 
-    /// The settings the forecasts depend on, for `ReplayForecastTable.cacheKey`.
-    public var settingsDescription: String {
+    /// The models fitted to a run under `schedule`: `request.modelName`, or the automatic
+    /// candidates for that schedule.
+    public func modelNames(schedule: LearningRateSchedule?) -> [String] {
+        request.modelName.map { [$0] } ?? Forecaster.automaticCandidates(schedules: [schedule])
+    }
+
+    /// The settings a run's forecasts depend on, for `ReplayForecastTable.cacheKey`. For the
+    /// schedule-free candidates it is what it was before schedules were used (so their cached fits
+    /// stay valid); a schedule-aware model adds its name and the schedule's fingerprint.
+    public func settingsDescription(for run: ReplayRun) -> String {
         let s = request.settings
-        return "model \(request.modelName ?? "auto:" + Forecaster.automaticCandidates.joined(separator: "+")) calibrate \(request.calibrate) "
+        let names = modelNames(schedule: run.schedule)
+        var model = request.modelName ?? "auto:" + names.joined(separator: "+")
+        if names != Forecaster.automaticCandidates, let schedule = run.schedule {
+            model += " schedule " + Self.fingerprint(schedule)
+        }
+        return "model \(model) calibrate \(request.calibrate) "
             + "scale \(request.scale.rawValue) points \(request.maximumPoints) chains \(s.chains) warmup \(s.warmup) samples \(s.samples) "
             + "seed \(s.seed) delta \(s.targetAcceptance) depth \(s.maxTreeDepth) starts \(s.optimizationStarts) laplace \(s.preconditioned)"
     }
 
-    public func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
+    /// "T W P HASH": the schedule's last step, warmup, peak and the 64-bit FNV-1a hash of its
+    /// rates' bit patterns (two schedules with the same fingerprint give the same fits).
+    static func fingerprint(_ schedule: LearningRateSchedule) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for rate in schedule.rates {
+            var bits = rate.bitPattern
+            for _ in 0..<8 {
+                hash ^= bits & 0xff
+                hash = hash &* 0x0000_0100_0000_01b3
+                bits >>= 8
+            }
+        }
+        return "\(schedule.total) \(schedule.warmupSteps) \(schedule.peak) \(String(hash, radix: 16))"
+    }
+
+    public func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast? {
         var request = self.request
         request.fitUntil = nil
+        request.schedule = schedule
         // The calibration measures errors over a distance like the one forecast.
         request.horizonRatio = horizon / steps[steps.count - 1]
         guard let result = try? Forecaster.fit(steps: steps, values: values, request: request, library: library, priors: priors),

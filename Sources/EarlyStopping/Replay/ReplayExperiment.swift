@@ -50,6 +50,6 @@ public struct ReplayExperiment: Sendable {
             bestRun: best.id, bestFinalValue: best.finalValue, orders: orders.count,
             fits: table.usedFitCount, strictFailureShare: table.strictFailureShare,
             divergenceFailureShare: table.divergenceFailureShare,
-            fitSeconds: table.seconds, rules: rows)
+            fitSeconds: table.seconds, rules: rows, recordFloors: ReplayRecordFloor.fractions(population, orders: orders))
     }
 }

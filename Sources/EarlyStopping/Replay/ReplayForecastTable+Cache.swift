@@ -4,8 +4,10 @@ import Foundation
 /// baselines without fitting again, and an interrupted replay resumes (`curvecast replay --cache DIR`).
 ///
 /// One file per run and horizon: a fit depends only on the run's points up to a step, the horizon
-/// and the forecaster's settings, so a run's fits serve every population it is in (the half-lr
-/// runs alone and with the constant-LR ones) and every checkpoint grid. Each file holds the key it
+/// and the forecaster's settings for the run (its model, and the schedule a schedule-aware model
+/// follows: `BayesianReplayForecaster.settingsDescription(for:)`), so a run's fits serve every
+/// population it is in (the half-lr runs alone and with the constant-LR ones) and every
+/// checkpoint grid. Each file holds the key it
 /// was written for (the run's id, length, last point, the horizon, the settings) and is only read
 /// back for the same key.
 extension ReplayForecastTable {
@@ -20,11 +22,14 @@ extension ReplayForecastTable {
         var seconds: Double
     }
 
+    /// Describes the forecaster's settings for a run (they may depend on the run's schedule).
+    public typealias ForecasterDescription = (ReplayRun) -> String
+
     /// The key of run r's fits for a forecaster described by `forecaster`.
-    func cacheKey(run r: Int, forecaster: String) -> String {
+    func cacheKey(run r: Int, forecaster: ForecasterDescription) -> String {
         let run = population.runs[r]
         return ["v3", run.id, "\(run.steps.count)", "\(run.steps.last ?? 0)", "\(run.values.last ?? 0)",
-                "\(population.horizon)", forecaster].joined(separator: "|")
+                "\(population.horizon)", forecaster(run)].joined(separator: "|")
     }
 
     /// The file for `key` in `directory`: replay-HASH.json, HASH the 64-bit FNV-1a of the key.
@@ -39,7 +44,7 @@ extension ReplayForecastTable {
 
     /// Adds the fits saved in `directory` for this table's runs; returns how many.
     @discardableResult
-    public func load(from directory: URL, forecaster: String) -> Int {
+    public func load(from directory: URL, forecaster: ForecasterDescription) -> Int {
         var count = 0
         for r in population.runs.indices {
             let key = cacheKey(run: r, forecaster: forecaster)
@@ -52,7 +57,7 @@ extension ReplayForecastTable {
     }
 
     /// Saves every run's fits in `directory` (created if needed), one file per run, atomically.
-    public func save(in directory: URL, forecaster: String) throws {
+    public func save(in directory: URL, forecaster: ForecasterDescription) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let all = entries
         for r in population.runs.indices {

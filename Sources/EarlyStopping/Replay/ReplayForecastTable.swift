@@ -1,3 +1,4 @@
+import CurveModels
 import Foundation
 
 /// A forecast of a run's metric at the population's horizon from a prefix of the run.
@@ -25,11 +26,12 @@ public struct ReplayForecast: Sendable, Equatable, Codable {
     }
 }
 
-/// What the replay needs from a forecaster: draws at `horizon` from the points given.
+/// What the replay needs from a forecaster: draws at `horizon` from the points given, under the
+/// run's planned learning-rate schedule (`ReplayRun.schedule`, nil: none known).
 /// A forecaster that cannot fit returns nil; the replay then treats the checkpoint like a fit
 /// whose diagnostics failed (no stop), as the daemon would.
 public protocol ReplayForecaster: Sendable {
-    func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast?
+    func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast?
 }
 
 /// The forecasts of a population's runs at the points the predictive rule is evaluated at, each
@@ -111,7 +113,8 @@ public final class ReplayForecastTable: @unchecked Sendable {
         lock.unlock()
         let run = population.runs[r]
         let start = DispatchTime.now().uptimeNanoseconds
-        let forecast = forecaster.forecast(steps: Array(run.steps[...i]), values: Array(run.values[...i]), horizon: population.horizon)
+        let forecast = forecaster.forecast(steps: Array(run.steps[...i]), values: Array(run.values[...i]),
+                                           schedule: run.schedule, horizon: population.horizon)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         lock.lock()
         fitted[r][i] = Fitted(forecast: forecast, seconds: seconds)

@@ -1,3 +1,4 @@
+import CurveModels
 import Forecasting
 
 /// How `curvecast replay --group-by KEY,KEY,...` splits a corpus into populations: curves with
@@ -45,7 +46,9 @@ public struct ReplayGrouping: Sendable, Equatable {
 
     /// The curves grouped by the keys, in the order of first appearance; groups with fewer than
     /// `minimumRuns` curves are returned apart (a population of one or two runs says little).
-    public func populations(_ curves: [BacktestCorpus.Curve], minimumRuns: Int = 3) throws
+    /// `schedules`: the curves' learning-rate schedules by id (`ReplayRun.schedule`).
+    public func populations(_ curves: [BacktestCorpus.Curve], schedules: [String: LearningRateSchedule] = [:],
+                            minimumRuns: Int = 3) throws
         -> (populations: [ReplayPopulation], tooSmall: [(name: String, runs: Int)]) {
         let available = Set(curves.flatMap(\.fields.keys))
         for key in keys where !Self.derivedKeys.contains(key) && !available.contains(key) {
@@ -65,7 +68,8 @@ public struct ReplayGrouping: Sendable, Equatable {
                 tooSmall.append((name, group.count))
                 continue
             }
-            populations.append(try ReplayPopulation(name: name, runs: group.map { ($0.id, $0.steps, $0.values) }))
+            populations.append(try ReplayPopulation(name: name, runs: group.map { ($0.id, $0.steps, $0.values) },
+                                                    schedules: schedules))
         }
         return (populations, tooSmall)
     }

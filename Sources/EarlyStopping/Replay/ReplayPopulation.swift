@@ -1,9 +1,15 @@
-/// One run of a replay population: its logged points up to the population's horizon.
+import CurveModels
+
+/// One run of a replay population: its logged points up to the population's horizon, and its
+/// planned learning-rate schedule.
 public struct ReplayRun: Sendable, Equatable {
     public let id: String
     /// Logged steps at or before the horizon, increasing.
     public let steps: [Double]
     public let values: [Double]
+    /// The run's planned schedule (declared in the manifest, or its logged lr column), covering
+    /// the steps not revealed yet: a forecast at the horizon follows it (nil: none known).
+    public var schedule: LearningRateSchedule? = nil
 
     /// The run's final value: the value logged at the horizon, or the last logged before it.
     public var finalValue: Double { values[values.count - 1] }
@@ -40,9 +46,11 @@ public struct ReplayPopulation: Sendable {
 
     /// - Parameters:
     ///   - runs: (id, steps increasing, values) per run;
-    ///   - horizon: the common horizon; nil: the smallest last step among the runs.
+    ///   - horizon: the common horizon; nil: the smallest last step among the runs;
+    ///   - schedules: the runs' planned learning-rate schedules, by id (runs without one have none).
     public init(name: String, runs: [(id: String, steps: [Double], values: [Double])], horizon: Double? = nil,
-                direction: OptimizationDirection = .minimize) throws(PopulationError) {
+                direction: OptimizationDirection = .minimize,
+                schedules: [String: LearningRateSchedule] = [:]) throws(PopulationError) {
         guard !runs.isEmpty else { throw .noRuns(name) }
         for run in runs where run.steps.count != run.values.count || run.steps.isEmpty {
             throw .mismatchedLengths(population: name, run: run.id)
@@ -52,7 +60,8 @@ public struct ReplayPopulation: Sendable {
         for run in runs {
             let n = run.steps.lastIndex { $0 <= h }.map { $0 + 1 } ?? 0
             guard n > 0 else { throw .noPointBeforeHorizon(population: name, run: run.id, horizon: h) }
-            kept.append(ReplayRun(id: run.id, steps: Array(run.steps[..<n]), values: Array(run.values[..<n])))
+            kept.append(ReplayRun(id: run.id, steps: Array(run.steps[..<n]), values: Array(run.values[..<n]),
+                                  schedule: schedules[run.id]))
         }
         self.name = name
         self.horizon = h
@@ -67,4 +76,9 @@ public struct ReplayPopulation: Sendable {
 
     /// The best final value over all runs: what training everything finds.
     public var bestFinalValue: Double { runs[bestRunIndex].finalValue }
+
+    /// The steps run r is charged when it finishes: the horizon, for every run (a run is trained
+    /// to the common horizon even when its last logged point is a little before it). What
+    /// `ReplaySimulator` and `ReplayRecordFloor` count compute with.
+    public func fullTrainingSteps(of r: Int) -> Double { horizon }
 }

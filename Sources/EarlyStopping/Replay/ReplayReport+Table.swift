@@ -1,14 +1,17 @@
 import Foundation
 
 extension ReplayPopulationReport {
-    /// A plain-text table: the "train everything" baseline, then one row per rule, with mean and
-    /// max over the orders of the compute fraction and the regret, the mean number of runs
-    /// stopped and the share of orders in which the best run finished; then the targets.
+    /// A plain-text table: the "train everything" baseline and the record floor (`ReplayRecordFloor`:
+    /// the least compute at zero regret of a rule that never stops a run that would beat the
+    /// incumbent), then one row per rule, with mean and max over the orders of the compute
+    /// fraction and the regret, the mean number of runs stopped and the share of orders in which
+    /// the best run finished; then the targets.
     ///
     /// ```
     /// gemstones/half-lr: 10 runs, horizon 23840, best gemstones/half-lr/1536x50 (2.607); 20 orders; 70 fits in 88 s (...)
     /// rule                    compute mean  compute max  regret mean  regret max  stopped  best finished
     /// train everything               1.000        1.000            0           0      0.0           100%
+    /// record floor                   0.293        0.600            0           0        -           100%
     /// predictive p < 0.01            0.412        0.530            0           0      7.9           100%
     /// ```
     public func table() -> String {
@@ -21,6 +24,9 @@ extension ReplayPopulationReport {
         ]
         let header = ["rule", "compute mean", "compute max", "regret mean", "regret max", "stopped", "best finished"]
         var rows = [["train everything", "1.000", "1.000", "0", "0", "0.0", "100%"]]
+        if !recordFloors.isEmpty {
+            rows.append(["record floor", Self.fraction(recordFloor), Self.fraction(recordFloorMax), "0", "0", "-", "100%"])
+        }
         for r in rules {
             rows.append([r.rule, Self.fraction(r.computeMean), Self.fraction(r.computeMax), Self.regret(r.regretMean),
                          Self.regret(r.regretMax), String(format: "%.1f", r.stoppedMean),
@@ -48,6 +54,9 @@ extension ReplayPopulationReport {
         }
         for b in baselineRows {
             parts.append("vs \(b.rule): \(comparison(with: b).rawValue)")
+        }
+        if recordFloor > Self.computeTarget {
+            parts.append("record floor \(Self.fraction(recordFloor)) > 0.5: out of reach for a rule that never stops a run that would beat the incumbent")
         }
         return "targets: " + parts.joined(separator: "; ") + (meetsTargets ? " => met" : " => not met")
     }

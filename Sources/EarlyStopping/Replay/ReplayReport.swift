@@ -38,6 +38,14 @@ public struct ReplayPopulationReport: Sendable {
     public let fitSeconds: Double
     /// Predictive rule rows first (by threshold), then the baselines.
     public let rules: [ReplayRuleSummary]
+    /// The record floor of each order (`ReplayRecordFloor`): the least compute at zero regret of
+    /// a rule that never stops a run that would beat the incumbent.
+    public var recordFloors: [Double] = []
+
+    /// The record floor: its mean over the orders (NaN without orders).
+    public var recordFloor: Double { recordFloors.isEmpty ? .nan : recordFloors.reduce(0, +) / Double(recordFloors.count) }
+    /// The largest record floor of an order.
+    public var recordFloorMax: Double { recordFloors.max() ?? .nan }
 
     /// The predictive rule's rows.
     public var predictiveRows: [ReplayRuleSummary] { rules.filter { $0.rule.hasPrefix("predictive") } }

@@ -20,7 +20,7 @@ public struct ReplayStudyState: Sendable {
 
     /// The step a processed run was trained to: the horizon if it finished, else its last revealed step.
     func trainedStep(_ entry: (run: Int, revealed: Int, finished: Bool)) -> Double {
-        entry.finished ? population.horizon : population.runs[entry.run].steps[entry.revealed - 1]
+        entry.finished ? population.fullTrainingSteps(of: entry.run) : population.runs[entry.run].steps[entry.revealed - 1]
     }
 }
 
@@ -77,7 +77,8 @@ public enum ReplaySimulator {
             if !finished { stopped += 1 }
         }
         let regret = study.incumbent.map { abs($0 - population.bestFinalValue) } ?? .nan
-        return ReplayOutcome(computeFraction: trained / (Double(order.count) * population.horizon),
+        let everything = order.reduce(0) { $0 + population.fullTrainingSteps(of: $1) }
+        return ReplayOutcome(computeFraction: trained / everything,
                              regret: regret, stoppedRuns: stopped)
     }
 

@@ -1,3 +1,4 @@
+import CurveModels
 @testable import EarlyStopping
 
 /// Runs with steps 100, 200, ..., 1000 and a constant value each (the final value is that value).
@@ -15,7 +16,7 @@ struct OracleForecaster: ReplayForecaster {
     var bias: Double = 0
     var diagnosticsPass = true
 
-    func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
+    func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast? {
         let last = values[values.count - 1]
         let centre = last == biasedValue ? last + bias : last
         return ReplayForecast(draws: Array(repeating: centre, count: 10), strictDiagnosticsPass: diagnosticsPass)
@@ -24,12 +25,12 @@ struct OracleForecaster: ReplayForecaster {
 
 /// A forecaster whose fit always fails.
 struct FailingForecaster: ReplayForecaster {
-    func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? { nil }
+    func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast? { nil }
 }
 
 /// A forecaster that reports what it was given: one draw, the last revealed step; and the horizon.
 struct EchoForecaster: ReplayForecaster {
-    func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
+    func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast? {
         ReplayForecast(draws: [steps[steps.count - 1], Double(steps.count), horizon], strictDiagnosticsPass: true)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import CurveModels
 @testable import EarlyStopping
 
 /// The replay's accounting on three flat runs (steps 100 ... 1000, finals a = 1, b = 2, c = 3)
@@ -71,7 +72,7 @@ struct ReplaySimulatorTests {
         // below a's final only at 300 (index 2), b's vote at 200 is not confirmed, and it is next
         // looked at at 400, where it votes again, then confirms at 500.
         struct Wavering: ReplayForecaster {
-            func forecast(steps: [Double], values: [Double], horizon: Double) -> ReplayForecast? {
+            func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast? {
                 let last = values[values.count - 1]
                 let centre = last == 2 && steps.count == 3 ? 0.5 : last
                 return ReplayForecast(draws: Array(repeating: centre, count: 10), strictDiagnosticsPass: true)

@@ -72,9 +72,7 @@ enum CalibrationDump {
                     guard let s = BacktestProtocol.split(steps: fitSteps, horizon: r), s.scoredCount >= 3 else { continue }
                     var ir = request
                     ir.fitUntil = s.cut
-                    ir.settings.chains = 2
-                    ir.settings.warmup = 200
-                    ir.settings.samples = 200
+                    ir.settings = LeaveFutureOutCalibration.innerSettings(request.settings)
                     guard let f = try? Forecaster.fit(steps: Array(fitSteps[..<s.fitCount]), values: Array(fitValues[..<s.fitCount]),
                                                       request: ir, library: library, priors: priors),
                           let ip = try? f.predictive(at: s.scored.map { fitSteps[$0] }) else { continue }

@@ -34,10 +34,7 @@ public enum JointLeaveFutureOutCalibration {
         }
         var request = request
         request.calibrate = false
-        // The inner fit only measures an error scale: two chains with half the draws suffice.
-        request.settings.chains = min(request.settings.chains, 2)
-        request.settings.warmup = max(request.settings.warmup / 2, 150)
-        request.settings.samples = max(request.settings.samples / 2, 150)
+        request.settings = LeaveFutureOutCalibration.innerSettings(request.settings)
         guard !inner.isEmpty,
               let fit = try? Forecaster.fit(runs: inner, request: request, library: library, priors: priors) else {
             return kappa0

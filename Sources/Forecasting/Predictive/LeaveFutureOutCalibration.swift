@@ -46,11 +46,7 @@ public enum LeaveFutureOutCalibration {
         guard let split = innerSplit(steps: steps, targetRatio: target) else { return priorKappa }
         var inner = request
         inner.fitUntil = split.cut
-        // The inner fit only measures an error scale: two chains with half the draws suffice
-        // (its median and variance need hundreds of draws, not a converged tail).
-        inner.settings.chains = min(request.settings.chains, 2)
-        inner.settings.warmup = max(request.settings.warmup / 2, 150)
-        inner.settings.samples = max(request.settings.samples / 2, 150)
+        inner.settings = innerSettings(request.settings)
         guard let fit = try? Forecaster.fit(steps: Array(steps[..<split.fitCount]), values: Array(values[..<split.fitCount]),
                                             request: inner, library: library, priors: priors),
               let predictive = try? fit.predictive(at: split.scored.map { steps[$0] }) else { return priorKappa }
@@ -62,6 +58,16 @@ public enum LeaveFutureOutCalibration {
             denominator += r * r
         }
         return (numerator / denominator).squareRoot()
+    }
+
+    /// The sampler settings of an inner fit: it only measures an error scale, so two chains with
+    /// half the draws suffice (its median and variance need hundreds of draws, not a converged tail).
+    public static func innerSettings(_ settings: FitSettings) -> FitSettings {
+        var inner = settings
+        inner.chains = min(settings.chains, 2)
+        inner.warmup = max(settings.warmup / 2, 150)
+        inner.samples = max(settings.samples / 2, 150)
+        return inner
     }
 
     /// The inner validation split: at the target ratio if the points allow, else at the largest

@@ -38,10 +38,7 @@ public enum LeaveOneRunOutCalibration {
         guard runs.count >= 2 else { return priorSD }
         var inner = request
         inner.calibrate = false
-        // The inner fits only measure an error scale: two chains with half the draws suffice.
-        inner.settings.chains = min(request.settings.chains, 2)
-        inner.settings.warmup = max(request.settings.warmup / 2, 150)
-        inner.settings.samples = max(request.settings.samples / 2, 150)
+        inner.settings = LeaveFutureOutCalibration.innerSettings(request.settings)
         for r in runs.indices {
             var others = runs
             let left = others.remove(at: r)

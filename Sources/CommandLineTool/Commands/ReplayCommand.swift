@@ -67,7 +67,9 @@ struct ReplayCommand {
                           reuse them for the same run, horizon and sampler settings, in any
                           population or checkpoint grid: re-running with other --thresholds,
                           --votes, --orders or --eta takes seconds, and an interrupted replay
-                          resumes; edited model or prior files are not noticed: delete the cache
+                          resumes; the key includes the fitted models' priors (an edited prior
+                          file means new fits), but not the .model files: after editing one,
+                          delete the cache
       --format FORMAT     table (default) or json:
         {"populations": [{"name", "horizon", "runs": [id...], "best_run", "best_final", "orders",
           "fits", "strict_failure_share", "divergence_failure_share", "fit_seconds", "record_floor",

@@ -40,12 +40,12 @@ public struct BayesianReplayForecaster: ReplayForecaster {
     /// The models fitted to a run under `schedule`: `request.modelName`, or the automatic
     /// candidates for that schedule.
     public func modelNames(schedule: LearningRateSchedule?) -> [String] {
-        request.modelName.map { [$0] } ?? Forecaster.automaticCandidates(schedules: [schedule])
+        request.modelName.map(ForecastRequest.modelNames) ?? Forecaster.automaticCandidates(schedules: [schedule])
     }
 
-    /// The settings a run's forecasts depend on, for `ReplayForecastTable.cacheKey`. For the
-    /// schedule-free candidates it is what it was before schedules were used (so their cached fits
-    /// stay valid); a schedule-aware model adds its name and the schedule's fingerprint.
+    /// The settings a run's forecasts depend on, for `ReplayForecastTable.cacheKey`: the models,
+    /// for a schedule-aware model the schedule's fingerprint, the fitted models' priors
+    /// (`priorFingerprint`: an edited prior file makes new fits) and the sampler settings.
     public func settingsDescription(for run: ReplayRun) -> String {
         let s = request.settings
         let names = modelNames(schedule: run.schedule)
@@ -53,6 +53,7 @@ public struct BayesianReplayForecaster: ReplayForecaster {
         if names != Forecaster.automaticCandidates, let schedule = run.schedule {
             model += " schedule " + Self.fingerprint(schedule)
         }
+        model += " priors " + Self.priorFingerprint(names.map { request.prior?.model == $0 ? request.prior : priors[$0] })
         return "model \(model) calibrate \(request.calibrate) "
             + "scale \(request.scale.rawValue) points \(request.maximumPoints) chains \(s.chains) warmup \(s.warmup) samples \(s.samples) "
             + "seed \(s.seed) delta \(s.targetAcceptance) depth \(s.maxTreeDepth) starts \(s.optimizationStarts) laplace \(s.preconditioned)"
@@ -61,16 +62,36 @@ public struct BayesianReplayForecaster: ReplayForecaster {
     /// "T W P HASH": the schedule's last step, warmup, peak and the 64-bit FNV-1a hash of its
     /// rates' bit patterns (two schedules with the same fingerprint give the same fits).
     static func fingerprint(_ schedule: LearningRateSchedule) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for rate in schedule.rates {
-            var bits = rate.bitPattern
-            for _ in 0..<8 {
-                hash ^= bits & 0xff
-                hash = hash &* 0x0000_0100_0000_01b3
-                bits >>= 8
-            }
+        var hash = FNV1a()
+        for rate in schedule.rates { hash.add(rate.bitPattern) }
+        return "\(schedule.total) \(schedule.warmupSteps) \(schedule.peak) \(String(hash.value, radix: 16))"
+    }
+
+    /// The 64-bit FNV-1a hash of the priors' contents (each distribution as text, parameters in
+    /// name order; nil for a model without a prior), stable across processes, unlike `Hasher`.
+    static func priorFingerprint(_ sets: [PriorSet?]) -> String {
+        var hash = FNV1a()
+        for set in sets {
+            guard let set else { hash.add("none"); continue }
+            hash.add(set.model)
+            for name in set.parameters.keys.sorted() { hash.add("\(name)=\(String(describing: set.parameters[name]!))") }
+            hash.add(String(describing: set.noise))
         }
-        return "\(schedule.total) \(schedule.warmupSteps) \(schedule.peak) \(String(hash, radix: 16))"
+        return String(hash.value, radix: 16)
+    }
+
+    /// FNV-1a, 64 bits (Fowler, Noll & Vo): xor each byte in, multiply by the FNV prime.
+    struct FNV1a {
+        private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func add(_ word: UInt64) {
+            var bits = word
+            for _ in 0..<8 { add(byte: UInt8(bits & 0xff)); bits >>= 8 }
+        }
+        mutating func add(_ text: String) { for byte in text.utf8 { add(byte: byte) }; add(byte: 0) }
+        private mutating func add(byte: UInt8) {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01b3
+        }
     }
 
     public func forecast(steps: [Double], values: [Double], schedule: LearningRateSchedule?, horizon: Double) -> ReplayForecast? {

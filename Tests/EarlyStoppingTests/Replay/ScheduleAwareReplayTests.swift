@@ -78,6 +78,21 @@ struct ScheduleAwareReplayTests {
         #expect(f.settingsDescription(for: p.runs[1]) != f.settingsDescription(for: p.runs[2]))
     }
 
+    /// Cached fits are keyed by the priors' contents: reloaded priors give the same key, an
+    /// edited prior of a fitted model a new one, an edited prior of a model not fitted none.
+    @Test func cacheKeysFollowThePriors() throws {
+        let p = try Self.population()
+        let f = Self.forecaster()
+        let reloaded = try PriorSet.loadDefaults(directory: RepositoryPaths.root.appendingPathComponent("Priors"), for: Self.library)
+        let same = BayesianReplayForecaster(request: f.request, library: Self.library, priors: reloaded)
+        #expect(same.settingsDescription(for: p.runs[0]) == f.settingsDescription(for: p.runs[0]))
+        var edited = Self.priors
+        edited["broken_power_law"]?.parameters["alpha1"] = .lognormal(mu: -0.5, sigma: 0.8)
+        let changed = BayesianReplayForecaster(request: f.request, library: Self.library, priors: edited)
+        #expect(changed.settingsDescription(for: p.runs[0]) != f.settingsDescription(for: p.runs[0]))
+        #expect(changed.settingsDescription(for: p.runs[1]) == f.settingsDescription(for: p.runs[1]))
+    }
+
     /// The cosine run finishes first (the incumbent, 3.207); the WSD run then arrives. Forecast
     /// under its schedule, its cooldown is seen coming and it finishes: no regret.
     @Test func theAnnealedRunThatEndsBestIsNotStopped() throws {

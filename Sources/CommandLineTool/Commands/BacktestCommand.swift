@@ -89,9 +89,7 @@ struct BacktestCommand {
             throw Failure(error.description)
         }
         guard !loaded.curves.isEmpty else { throw Failure("no curve of \(corpusURL.path)/MANIFEST.json matches the selection") }
-        for name in model.map(ForecastRequest.modelNames) ?? [] where !catalog.library.names.contains(name) {
-            throw .usage("unknown model '\(name)'; available: \(catalog.library.names.joined(separator: ", "))", command: "backtest")
-        }
+        try catalog.checkModel(model, command: "backtest")
         var runner = BacktestRunner(library: catalog.library, priors: catalog.priors)
         runner.horizons = horizons
         runner.request.modelName = model

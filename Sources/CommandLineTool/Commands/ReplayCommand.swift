@@ -174,9 +174,7 @@ struct ReplayCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let directories = try ModelDirectories.locate(modelsOption: modelsOption, priorsOption: priorsOption, context: context)
         let catalog = ModelCatalog.load(directories)
-        for name in request.modelName.map(ForecastRequest.modelNames) ?? [] where !catalog.library.names.contains(name) {
-            throw .usage("unknown model '\(name)'; available: \(catalog.library.names.joined(separator: ", "))", command: "replay")
-        }
+        try catalog.checkModel(request.modelName, command: "replay")
         let corpusURL = context.resolve(corpus).standardizedFileURL
         let include = self.include
         let loaded: BacktestCorpus

@@ -1,4 +1,5 @@
 import CurveModels
+import Forecasting
 import Foundation
 
 /// Where the model and prior files are, and how they were found.
@@ -123,5 +124,13 @@ struct ModelCatalog {
         }
         return ModelCatalog(directories: directories, library: library, priors: priors,
                             modelFailures: modelFailures, priorFailures: priorFailures)
+    }
+
+    /// Refuses a `--model` value (nil: auto) naming a model the library does not have; "A+B"
+    /// names each of A and B (`ForecastRequest.modelNames`).
+    func checkModel(_ model: String?, command: String) throws(CommandLineTool.Failure) {
+        for name in model.map(ForecastRequest.modelNames) ?? [] where !library.names.contains(name) {
+            throw .usage("unknown model '\(name)'; available: \(library.names.joined(separator: ", "))", command: command)
+        }
     }
 }

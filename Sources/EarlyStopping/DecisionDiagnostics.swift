@@ -90,6 +90,16 @@ public struct DecisionDiagnostics: Sendable, Equatable {
                                    strictPass: strictPass)
     }
 
+    /// The diagnostics of a vote on `draws`, the predictive draws of `result` in chain order: its
+    /// chain lengths (a lone chain cut into halves when `splittingSingleChain`), divergence rate
+    /// and strict test.
+    public static func assess(draws: [Double], of result: ForecastResult, splittingSingleChain split: Bool = false,
+                              vote: ([Double]) -> Bool) -> DecisionDiagnostics {
+        let lengths = chainLengths(of: result)
+        return assess(draws: draws, chainLengths: split ? splittingSingleChain(lengths) : lengths,
+                      divergenceRate: divergenceRate(of: result), strictPass: result.diagnosticsPass, vote: vote)
+    }
+
     /// The chain lengths of `result`'s predictive draws (one component), else nil.
     public static func chainLengths(of result: ForecastResult) -> [Int]? {
         guard result.components.count == 1 else { return nil }

@@ -210,9 +210,7 @@ struct DecideCommand {
         let decision: StoppingDecision
         let diagnostics: DecisionDiagnostics
         func assess(_ vote: ([Double]) -> Bool) -> DecisionDiagnostics {
-            DecisionDiagnostics.assess(draws: draws, chainLengths: DecisionDiagnostics.chainLengths(of: result),
-                                       divergenceRate: DecisionDiagnostics.divergenceRate(of: result),
-                                       strictPass: result.diagnosticsPass, vote: vote)
+            DecisionDiagnostics.assess(draws: draws, of: result, vote: vote)
         }
         if let gain = minimumGainPerStep {
             let ei = ExpectedImprovementRule(minimumGainPerStep: gain, minimumPoints: rule.minimumPoints,

@@ -76,11 +76,9 @@ final class DecisionPublisher: @unchecked Sendable {
             // and few transitions diverged (`DecisionDiagnostics`), not only when every parameter
             // passes R-hat and ESS, which one cheap chain practically never does.
             let rule = study.rule
-            let checked = DecisionDiagnostics.assess(
-                draws: outcome.horizonDraws,
-                chainLengths: DecisionDiagnostics.splittingSingleChain(DecisionDiagnostics.chainLengths(of: outcome.result)),
-                divergenceRate: DecisionDiagnostics.divergenceRate(of: outcome.result),
-                strictPass: outcome.result.diagnosticsPass) { rule.votesStop($0, target: target.value, direction: study.direction) }
+            let checked = DecisionDiagnostics.assess(draws: outcome.horizonDraws, of: outcome.result, splittingSingleChain: true) {
+                rule.votesStop($0, target: target.value, direction: study.direction)
+            }
             decision.diagnostics = DecisionRecord.diagnostics(outcome.result, decision: checked)
             var verdict = rule.decide(
                 horizonDraws: outcome.horizonDraws, target: target.value, direction: study.direction,

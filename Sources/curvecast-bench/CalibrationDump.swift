@@ -38,7 +38,9 @@ enum CalibrationDump {
         }
     }
 
-    static func run(directory: String, horizons: [Double], only: String?) -> Bool {
+    /// `model`: the model to fit (`auto` when nil); `sqrtOnly`: one inner fit per split, at the ratio
+    /// the calibration uses (max(2, sqrt(h))), instead of the ratios 2, 4, 8 and sqrt(h).
+    static func run(directory: String, horizons: [Double], only: String?, model: String? = nil, sqrtOnly: Bool = false) -> Bool {
         do {
             let library = try ModelLibrary.load(directory: RepositoryPaths.root.appendingPathComponent("Models"))
             let priors = try PriorSet.loadDefaults(directory: RepositoryPaths.root.appendingPathComponent("Priors"), for: library)
@@ -60,13 +62,14 @@ enum CalibrationDump {
                 let start = Date()
                 var request = ForecastRequest()
                 request.calibrate = false
+                if let model { request.modelName = model }
                 request.fitUntil = split.cut
                 let fitSteps = Array(curve.steps[..<split.fitCount]), fitValues = Array(curve.values[..<split.fitCount])
                 guard let result = try? Forecaster.fit(steps: fitSteps, values: fitValues, request: request,
                                                        library: library, priors: priors),
                       let p = try? result.predictive(at: split.scored.map { curve.steps[$0] }) else { return }
                 var inner: [InnerFit] = []
-                var ratios = [2, 4, 8, h.squareRoot()].filter { $0 >= 2 }
+                var ratios = sqrtOnly ? [max(2, h.squareRoot())] : [2, 4, 8, h.squareRoot()].filter { $0 >= 2 }
                 ratios = Array(Set(ratios.map { ($0 * 100).rounded() / 100 })).sorted()
                 for r in ratios {
                     guard let s = BacktestProtocol.split(steps: fitSteps, horizon: r), s.scoredCount >= 3 else { continue }

@@ -12,7 +12,7 @@ usage: curvecast-bench SUBCOMMAND
                and the vectorized kernels vs Swift loops over Foundation
   backtest [--model NAME] [--horizons 3,10,30,100] [--only SUBSTRING]
                the back-test protocol on ../shared/data, with the least-squares baseline
-  calibration-dump DIR [--horizons 3,10,30,100] [--only SUBSTRING]
+  calibration-dump DIR [--horizons 3,10,30,100] [--only SUBSTRING] [--model NAME] [--sqrt-only]
                raw predictive draws of every back-test split and of inner leave-future-out fits,
                one JSON per split, for studying discrepancy models offline
   posteriordb [--seed N]
@@ -58,7 +58,8 @@ case "backtest":
 case "calibration-dump":
     let horizons = option("--horizons", in: arguments).map { $0.split(separator: ",").compactMap { Double($0) } } ?? [3, 10, 30, 100]
     guard arguments.count > 1 else { print(usage); exit(2) }
-    exit(CalibrationDump.run(directory: arguments[1], horizons: horizons, only: option("--only", in: arguments)) ? 0 : 1)
+    exit(CalibrationDump.run(directory: arguments[1], horizons: horizons, only: option("--only", in: arguments),
+                             model: option("--model", in: arguments), sqrtOnly: arguments.contains("--sqrt-only")) ? 0 : 1)
 case "schedules":
     var settings = FitSettings()
     settings.chains = option("--chains", in: arguments).flatMap(Int.init) ?? settings.chains

@@ -137,11 +137,21 @@ struct EndToEndTests {
         #expect(first.status == 0, "\(first.stderr)")
         let csv = try String(contentsOf: directory.appendingPathComponent("draws_power_law.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n")
-        #expect(rows.first == "chain,draw,E,A,alpha,sigma,rho")
+        #expect(rows.first == "chain,draw,E,A,alpha,sigma,rho,lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__")
         #expect(rows.count == 1 + 2 * 100)
         #expect(rows[1].hasPrefix("1,1,") && rows.last!.hasPrefix("2,100,"))
         let summary = try Data(contentsOf: directory.appendingPathComponent("summary.json"))
-        #expect((try JSONSerialization.jsonObject(with: summary) as? [String: Any])?["model"] as? String == "power_law")
+        let object = try JSONSerialization.jsonObject(with: summary) as? [String: Any]
+        #expect(object?["model"] as? String == "power_law")
+        // The sampler columns agree with the summary: divergences and leapfrog steps per chain.
+        let diagnostics = object?["diagnostics"] as? [String: Any]
+        let cells = rows.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        for chain in 1...2 {
+            let mine = cells.filter { $0[0] == String(chain) }
+            #expect(mine.allSatisfy { $0.count == 14 && ($0[12] == "0" || $0[12] == "1") && Double($0[7]) != nil })
+            #expect(mine.filter { $0[12] == "1" }.count == (diagnostics?["divergences"] as? [Int])?[chain - 1])
+            #expect(mine.reduce(0) { $0 + Int($1[11])! } == (diagnostics?["leapfrog_steps"] as? [Int])?[chain - 1])
+        }
 
         let again = runCLI(arguments)
         #expect(again.status == 2)

@@ -54,8 +54,10 @@ struct FitCommand {
         {"pass", "warnings": ["MODEL: text"]} and each component has the full form.
         Non-finite numbers are null.
       --save DIR                also write DIR/draws_MODEL.csv per component (columns: chain, draw,
-                                then every parameter on its constrained scale; chains and draws count
-                                from 1) and DIR/summary.json (the json output). DIR is created if
+                                then every parameter on its constrained scale, then Stan's sampler
+                                columns lp__, accept_stat__, stepsize__, treedepth__, n_leapfrog__,
+                                divergent__ (0/1), energy__; chains and draws count from 1) and
+                                DIR/summary.json (the json output). DIR is created if
                                 needed; existing files are never overwritten without --force.
       --force                   overwrite existing files in the --save directory
 

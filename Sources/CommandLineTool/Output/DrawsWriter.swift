@@ -1,12 +1,14 @@
 import Forecasting
 import Foundation
+import Sampling
 
 /// Writes a fit's draws and summary to a directory (`fit --save DIR`), never overwriting an
 /// existing file unless `force`.
 ///
-/// Files: `draws_MODEL.csv` per component (header `chain,draw,NAME...`, chains and draws from 1,
-/// parameters on their constrained scale, full precision) and `summary.json` (the `fit --format
-/// json` object). Every target is checked before anything is written, so a refused save writes nothing.
+/// Files: `draws_MODEL.csv` per component (header `chain,draw,NAME...,lp__,accept_stat__,
+/// stepsize__,treedepth__,n_leapfrog__,divergent__,energy__`, chains and draws from 1, parameters
+/// on their constrained scale, full precision, then Stan's per-draw sampler columns, so divergences
+/// can be located in parameter space) and `summary.json` (the `fit --format json` object). Every target is checked before anything is written, so a refused save writes nothing.
 struct DrawsWriter {
     typealias Failure = CommandLineTool.Failure
 
@@ -50,12 +52,12 @@ struct DrawsWriter {
         var contents: [(String, String)] = []
         for component in fitting.result.components {
             let fit = component.fit
-            var text = (["chain", "draw"] + fit.posterior.parameterNames).joined(separator: ",") + "\n"
+            var text = (["chain", "draw"] + fit.posterior.parameterNames + Self.samplerColumns).joined(separator: ",") + "\n"
             for (c, chain) in fit.chains.enumerated() {
                 for i in 0..<chain.draws.rows {
                     let u = chain.draws.row(i)
                     let x = fit.posterior.constrain(u)
-                    text += "\(c + 1),\(i + 1)," + x.map(NumberFormat.exact).joined(separator: ",") + "\n"
+                    text += "\(c + 1),\(i + 1)," + (x.map(NumberFormat.exact) + Self.samplerValues(chain.statistics[i])).joined(separator: ",") + "\n"
                 }
             }
             contents.append(("draws_\(fit.posterior.model.name).csv", text))
@@ -69,6 +71,14 @@ struct DrawsWriter {
             }
         }
         return names.map(shown)
+    }
+
+    /// Stan's names for the per-draw sampler statistics (`TransitionInfo`).
+    static let samplerColumns = ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"]
+
+    static func samplerValues(_ info: TransitionInfo) -> [String] {
+        [NumberFormat.exact(info.logDensity), NumberFormat.exact(info.acceptStat), NumberFormat.exact(info.stepSize),
+         String(info.treeDepth), String(info.leapfrogSteps), info.divergent ? "1" : "0", NumberFormat.exact(info.energy)]
     }
 
     private func shown(_ name: String) -> String {

@@ -149,6 +149,11 @@ struct ScheduleCommandTests {
             .write(to: manifest)
         let bad = runCLI(["fit", curve.path, "--manifest", manifest.path] + tinySettings)
         #expect(bad.status == 2 && bad.stderr.contains(#"curves[0] (mine): schedule field "end": wrong type"#), "\(bad.stderr)")
+        // Another entry's bad schedule does not block this curve's.
+        try Data(#"{"curves": [{"id": "other", "file": "other.csv", "schedule": {"kind": "cosine", "end": "low"}}, {"id": "mine", "file": "wsdcon_3.csv", "schedule": {"kind": "constant", "total": 1000000, "peak": 1}}]}"#.utf8)
+            .write(to: manifest)
+        let good = runCLI(["fit", curve.path, "--manifest", manifest.path, "--model", "power_law"] + tinySettings)
+        #expect(good.status == 0, "\(good.stderr)")
         // --schedule is one curve's.
         let two = runCLI(["fit", curve.path, Self.mpl("wsdcon_9"), "--schedule", Self.wsdcon9] + tinySettings)
         #expect(two.status == 2 && two.stderr.contains("--schedule declares one curve's schedule"), "\(two.stderr)")

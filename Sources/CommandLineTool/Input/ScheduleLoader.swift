@@ -44,7 +44,11 @@ enum ScheduleLoader {
             guard let entry = manifest.entry(for: url) else {
                 throw Failure("\(shown): not listed in the manifest \(manifestPath) (its \"file\" fields are relative to \(manifest.url.deletingLastPathComponent().path)); add an entry or drop --manifest")
             }
-            declared = entry.schedule.map { ($0, "manifest \(manifestPath) (\(entry.id))") }
+            do {
+                declared = try entry.declaredSchedule().map { ($0, "manifest \(manifestPath) (\(entry.id))") }
+            } catch {
+                throw Failure(error.description, hint: "fix the entry's \"schedule\", or declare {\"kind\": \"unknown\"} for none")
+            }
         } else {
             let side = sidecar(of: url)
             if FileManager.default.fileExists(atPath: side.path) {

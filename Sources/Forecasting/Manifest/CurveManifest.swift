@@ -11,7 +11,10 @@ import RunLogs
 ///              ...}, ...]}
 /// ```
 /// `file` is relative to the manifest's folder. Fields other than these are ignored; `schedule`
-/// is optional, and `{"kind": "unknown"}` means no declared schedule.
+/// is optional, and `{"kind": "unknown"}` means no declared schedule. A manifest whose structure
+/// is wrong (not an object, no `curves` array, an entry without `file`) is refused when read; an
+/// entry whose schedule cannot be parsed is refused only when that entry is used
+/// (`declaredSchedule()`), so one bad entry does not block work on the others.
 public struct CurveManifest: Sendable {
     public struct Entry: Sendable {
         public let id: String
@@ -21,8 +24,17 @@ public struct CurveManifest: Sendable {
         public let file: String
         public let direction: String?
         public let metric: String?
-        /// The declared schedule (nil: none, or `"kind": "unknown"`).
+        /// The declared schedule (nil: none, `"kind": "unknown"`, or one that could not be
+        /// parsed; `declaredSchedule()` tells these apart).
         public let schedule: ScheduleSpecification?
+        /// Why the declared schedule could not be parsed (names the manifest, the entry and the field).
+        public let scheduleError: String?
+
+        /// The declared schedule; throws the entry's parse error if it had one.
+        public func declaredSchedule() throws(ReadError) -> ScheduleSpecification? {
+            if let scheduleError { throw ReadError(message: scheduleError) }
+            return schedule
+        }
     }
 
     public let url: URL
@@ -55,20 +67,21 @@ public struct CurveManifest: Sendable {
             }
             let id = curve["id"] as? String ?? file
             var schedule: ScheduleSpecification?
+            var scheduleError: String?
             if let declared = curve["schedule"] {
-                guard JSONSerialization.isValidJSONObject(declared),
-                      let json = try? JSONSerialization.data(withJSONObject: declared) else {
-                    throw ReadError(message: "\(place) (\(id)): field \"schedule\" is not a JSON object")
-                }
-                do {
-                    schedule = try ScheduleSpecification.parseDeclared(json: json)
-                } catch {
-                    throw ReadError(message: "\(place) (\(id)): \(error.description)")
+                if JSONSerialization.isValidJSONObject(declared), let json = try? JSONSerialization.data(withJSONObject: declared) {
+                    do {
+                        schedule = try ScheduleSpecification.parseDeclared(json: json)
+                    } catch {
+                        scheduleError = "\(place) (\(id)): \(error.description)"
+                    }
+                } else {
+                    scheduleError = "\(place) (\(id)): field \"schedule\" is not a JSON object"
                 }
             }
             entries.append(Entry(id: id, url: folder.appendingPathComponent(file).standardizedFileURL, file: file,
                                  direction: curve["direction"] as? String, metric: curve["metric"] as? String,
-                                 schedule: schedule))
+                                 schedule: schedule, scheduleError: scheduleError))
         }
         self.url = url
         self.entries = entries
@@ -95,8 +108,9 @@ extension CurveManifest.Entry {
             throw .init(message: "\(id): \(file) has no '\(valueColumn)' values")
         }
         var schedule: LearningRateSchedule?
+        let declared = try declaredSchedule()
         do {
-            if let declared = self.schedule {
+            if let declared {
                 schedule = try LearningRateSchedule(declared)
             } else if let lr = log.learningRate, !lr.isEmpty {
                 schedule = try LearningRateSchedule(steps: lr.steps.map { Int($0.rounded()) }, rates: lr.values)

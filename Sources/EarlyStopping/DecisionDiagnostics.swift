@@ -75,11 +75,12 @@ public struct DecisionDiagnostics: Sendable, Equatable {
     public var pass: Bool { problems.isEmpty }
 
     /// The diagnostics of a vote on `draws`, split into consecutive chains of `chainLengths`
-    /// draws (nil: cannot be split).
+    /// draws (nil: cannot be split); a lone chain is cut into its two halves
+    /// (`splittingSingleChain`), so `decide`, the replay and the daemon check one-chain fits alike.
     public static func assess(draws: [Double], chainLengths: [Int]?, divergenceRate: Double, strictPass: Bool,
                               vote: ([Double]) -> Bool) -> DecisionDiagnostics {
         var chainVotes: [Bool]?
-        if let lengths = chainLengths, lengths.reduce(0, +) == draws.count, !lengths.isEmpty {
+        if let lengths = splittingSingleChain(chainLengths), lengths.reduce(0, +) == draws.count, !lengths.isEmpty {
             var start = 0
             chainVotes = lengths.map { n in
                 defer { start += n }
@@ -91,13 +92,11 @@ public struct DecisionDiagnostics: Sendable, Equatable {
     }
 
     /// The diagnostics of a vote on `draws`, the predictive draws of `result` in chain order: its
-    /// chain lengths (a lone chain cut into halves when `splittingSingleChain`), divergence rate
-    /// and strict test.
-    public static func assess(draws: [Double], of result: ForecastResult, splittingSingleChain split: Bool = false,
+    /// chain lengths (a lone chain cut into halves), divergence rate and strict test.
+    public static func assess(draws: [Double], of result: ForecastResult,
                               vote: ([Double]) -> Bool) -> DecisionDiagnostics {
-        let lengths = chainLengths(of: result)
-        return assess(draws: draws, chainLengths: split ? splittingSingleChain(lengths) : lengths,
-                      divergenceRate: divergenceRate(of: result), strictPass: result.diagnosticsPass, vote: vote)
+        assess(draws: draws, chainLengths: chainLengths(of: result),
+               divergenceRate: divergenceRate(of: result), strictPass: result.diagnosticsPass, vote: vote)
     }
 
     /// The chain lengths of `result`'s predictive draws (one component), else nil.

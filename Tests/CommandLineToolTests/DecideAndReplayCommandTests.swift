@@ -36,6 +36,18 @@ struct DecideCommandTests {
         #expect(object["diagnostics"] is [String: Any])
     }
 
+    @Test func aLoneChainIsCheckedByItsTwoHalves() throws {
+        // --chains 1: the vote is still checked between chains, the two halves of the one chain
+        // (100 draws each), as the daemon checks its one-chain refits.
+        let arguments = ["decide", Self.run, "--fit-until", "9540", "--horizon", "23840", "--model", "power_law",
+                         "--chains", "1", "--warmup", "150", "--samples", "200", "--quiet"]
+        let outcome = runCLI(arguments + ["--target", "2.6", "--format", "json"])
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        let object = try #require(try parseJSON(outcome.stdout) as? [String: Any])
+        let decision = try #require(object["decision_diagnostics"] as? [String: Any])
+        #expect((decision["chain_votes"] as? [String]) == ["stop", "stop"], "\(decision)")
+    }
+
     @Test func aRunThatCanStillBeatTheTargetContinuesWithStatus0() {
         let outcome = runCLI(Self.decide + ["--target", "4"])
         #expect(outcome.status == 0, "\(outcome.stderr)")

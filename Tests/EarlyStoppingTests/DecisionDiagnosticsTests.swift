@@ -42,6 +42,14 @@ struct DecisionDiagnosticsTests {
         #expect(!assess([0, 0], divergenceRate: .nan).pass)
     }
 
+    @Test func aLoneChainIsCheckedByItsTwoHalves() {
+        // One chain of 200: its first half has 1 draw beating, its second 8 (as two chains above).
+        let d = assess([1, 8], lengths: [200])
+        #expect(d.chainVotes == [true, false] && d.pooledVote && !d.pass)
+        #expect(d.problems == ["1 of 2 chains alone would vote continue"])
+        #expect(assess([1, 3], lengths: [200]).pass)
+    }
+
     @Test func drawsThatCannotBeSplitByChainAreJudgedByTheStrictTest() {
         #expect(!assess([1, 3], lengths: nil, strict: false).pass)
         #expect(assess([1, 3], lengths: nil, strict: true).pass)

@@ -76,7 +76,7 @@ final class DecisionPublisher: @unchecked Sendable {
             // and few transitions diverged (`DecisionDiagnostics`), not only when every parameter
             // passes R-hat and ESS, which one cheap chain practically never does.
             let rule = study.rule
-            let checked = DecisionDiagnostics.assess(draws: outcome.horizonDraws, of: outcome.result, splittingSingleChain: true) {
+            let checked = DecisionDiagnostics.assess(draws: outcome.horizonDraws, of: outcome.result) {
                 rule.votesStop($0, target: target.value, direction: study.direction)
             }
             decision.diagnostics = DecisionRecord.diagnostics(outcome.result, decision: checked)

@@ -83,8 +83,9 @@ struct DecideCommand {
         Values are on the metric's own scale (accuracies for --direction maximize).
 
     Diagnostics: a stop needs every chain alone to vote as all draws do (with --chains 1, each half
-    of the chain, as split-R-hat cuts chains) and at most 2% of the transitions divergent ("decision_diagnostics"); the strict all-parameter test of 'curvecast fit'
-    ("diagnostics") is reported too. Fits for decide sample with target acceptance 0.99.
+    of the chain, as split-R-hat cuts chains) and at most 2% of the transitions divergent
+    ("decision_diagnostics"); the strict all-parameter test of 'curvecast fit' ("diagnostics") is
+    reported too. Fits for decide sample with target acceptance 0.99.
 
     \(CurveOptions.help)
 

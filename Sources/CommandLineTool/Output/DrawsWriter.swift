@@ -8,7 +8,8 @@ import Sampling
 /// Files: `draws_MODEL.csv` per component (header `chain,draw,NAME...,lp__,accept_stat__,
 /// stepsize__,treedepth__,n_leapfrog__,divergent__,energy__`, chains and draws from 1, parameters
 /// on their constrained scale, full precision, then Stan's per-draw sampler columns, so divergences
-/// can be located in parameter space) and `summary.json` (the `fit --format json` object). Every target is checked before anything is written, so a refused save writes nothing.
+/// can be located in parameter space) and `summary.json` (the `fit --format json` object). Every
+/// target is checked before anything is written, so a refused save writes nothing.
 struct DrawsWriter {
     typealias Failure = CommandLineTool.Failure
 

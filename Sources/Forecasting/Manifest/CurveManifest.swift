@@ -24,16 +24,17 @@ public struct CurveManifest: Sendable {
         public let file: String
         public let direction: String?
         public let metric: String?
+        /// The declared schedule as parsed (nil: none or `"kind": "unknown"`), or why it could not
+        /// be parsed (naming the manifest, the entry and the field).
+        let parsedSchedule: Result<ScheduleSpecification?, ReadError>
+
         /// The declared schedule (nil: none, `"kind": "unknown"`, or one that could not be
         /// parsed; `declaredSchedule()` tells these apart).
-        public let schedule: ScheduleSpecification?
-        /// Why the declared schedule could not be parsed (names the manifest, the entry and the field).
-        public let scheduleError: String?
+        public var schedule: ScheduleSpecification? { try? parsedSchedule.get() }
 
         /// The declared schedule; throws the entry's parse error if it had one.
         public func declaredSchedule() throws(ReadError) -> ScheduleSpecification? {
-            if let scheduleError { throw ReadError(message: scheduleError) }
-            return schedule
+            try parsedSchedule.get()
         }
     }
 
@@ -66,22 +67,21 @@ public struct CurveManifest: Sendable {
                 throw ReadError(message: "\(place): field \"file\" is missing or not a string; give the curve's path relative to the manifest")
             }
             let id = curve["id"] as? String ?? file
-            var schedule: ScheduleSpecification?
-            var scheduleError: String?
+            var schedule: Result<ScheduleSpecification?, ReadError> = .success(nil)
             if let declared = curve["schedule"] {
                 if JSONSerialization.isValidJSONObject(declared), let json = try? JSONSerialization.data(withJSONObject: declared) {
                     do {
-                        schedule = try ScheduleSpecification.parseDeclared(json: json)
+                        schedule = .success(try ScheduleSpecification.parseDeclared(json: json))
                     } catch {
-                        scheduleError = "\(place) (\(id)): \(error.description)"
+                        schedule = .failure(ReadError(message: "\(place) (\(id)): \(error.description)"))
                     }
                 } else {
-                    scheduleError = "\(place) (\(id)): field \"schedule\" is not a JSON object"
+                    schedule = .failure(ReadError(message: "\(place) (\(id)): field \"schedule\" is not a JSON object"))
                 }
             }
             entries.append(Entry(id: id, url: folder.appendingPathComponent(file).standardizedFileURL, file: file,
                                  direction: curve["direction"] as? String, metric: curve["metric"] as? String,
-                                 schedule: schedule, scheduleError: scheduleError))
+                                 parsedSchedule: schedule))
         }
         self.url = url
         self.entries = entries
